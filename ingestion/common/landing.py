@@ -1,0 +1,133 @@
+"""Append conformed rows to raw.<table> in the build DuckDB, with load metadata.
+
+Landing is append-only and idempotent: a row whose content hash is already in the table is not
+landed again, so re-reading a file or re-fetching a page after a crash changes nothing. The rows of
+one batch, the quarantined rows and the new cursor are written in one transaction, so a load killed
+midway leaves raw exactly as it was before that batch.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import duckdb
+import polars as pl
+
+from ingestion.common.contract import Contract
+
+META_DDL = [
+    "create schema if not exists raw",
+    """create table if not exists raw._quarantine (
+        source varchar, "table" varchar, source_file varchar, source_line bigint, reason varchar,
+        record varchar, _batch_id varchar, _loaded_at timestamptz)""",
+    """create table if not exists raw._cursors (
+        source varchar, stream varchar, cursor_value varchar, updated_at timestamptz, primary key (source, stream))""",
+    """create table if not exists raw._load_log (
+        _batch_id varchar, source varchar, "table" varchar, source_file varchar, rows_read bigint,
+        rows_landed bigint, rows_duplicate bigint, rows_quarantined bigint, extra_columns varchar,
+        _loaded_at timestamptz)""",
+]
+
+
+def new_batch_id() -> str:
+    return uuid.uuid4().hex
+
+
+def ensure_meta(conn: duckdb.DuckDBPyConnection) -> None:
+    for ddl in META_DDL:
+        conn.execute(ddl)
+
+
+def get_cursor(conn: duckdb.DuckDBPyConnection, source: str, stream: str) -> str | None:
+    ensure_meta(conn)
+    row = conn.execute("select cursor_value from raw._cursors where source = ? and stream = ?", [source, stream]).fetchone()
+    return None if row is None else str(row[0])
+
+
+def _set_cursor(conn: duckdb.DuckDBPyConnection, source: str, stream: str, value: str) -> None:
+    conn.execute(
+        """insert into raw._cursors values (?, ?, ?, ?)
+           on conflict (source, stream) do update set cursor_value = excluded.cursor_value, updated_at = excluded.updated_at""",
+        [source, stream, value, datetime.now(UTC)])
+
+
+@dataclass
+class LoadResult:
+    table: str
+    rows_read: int = 0
+    rows_landed: int = 0
+    rows_duplicate: int = 0
+    rows_quarantined: int = 0
+    files: list[str] = field(default_factory=list)
+    extra_columns: list[str] = field(default_factory=list)
+
+    def add(self, other: LoadResult) -> None:
+        self.rows_read += other.rows_read
+        self.rows_landed += other.rows_landed
+        self.rows_duplicate += other.rows_duplicate
+        self.rows_quarantined += other.rows_quarantined
+        self.files += other.files
+        self.extra_columns = sorted(set(self.extra_columns) | set(other.extra_columns))
+
+
+def land(conn: duckdb.DuckDBPyConnection, contract: Contract, good: pl.DataFrame, quarantined: pl.DataFrame, *,
+         source_label: str, batch_id: str, source_file: str, extra_columns: list[str] | None = None,
+         cursor: tuple[str, str] | None = None) -> LoadResult:
+    """Land one batch in one transaction. `cursor` = (stream, value) is stored with it."""
+    ensure_meta(conn)
+    conn.execute(contract.duckdb_ddl())
+    now = datetime.now(UTC)
+    cols = contract.column_names
+    hashed = good.with_columns(
+        pl.concat_str([pl.col(c).cast(pl.Utf8).fill_null("\x00") for c in cols], separator="\x1f")
+        .hash(seed=0).cast(pl.Utf8).alias("_record_hash")
+    ).unique(subset=["_record_hash"], keep="first", maintain_order=True)
+    in_batch_dupes = good.height - hashed.height
+    staged = hashed.with_columns(
+        pl.lit(source_label).alias("_source"), pl.lit(batch_id).alias("_batch_id"),
+        pl.lit(now).cast(pl.Datetime("us", "UTC")).alias("_loaded_at"))
+    order = [*cols, "_record_hash", "_source", "_source_file", "_source_line", "_extra_columns", "_batch_id", "_loaded_at"]
+    staged = staged.select(order)
+    quoted = ", ".join(f'"{c}"' for c in order)
+    conn.execute("begin transaction")
+    try:
+        conn.register("_landing_batch", staged.to_arrow())
+        before = conn.execute(f'select count(*) from raw."{contract.table}"').fetchone()[0]  # type: ignore[index]
+        conn.execute(
+            f'insert into raw."{contract.table}" ({quoted}) select {quoted} from _landing_batch b '
+            f'where not exists (select 1 from raw."{contract.table}" r where r._record_hash = b._record_hash)')
+        after = conn.execute(f'select count(*) from raw."{contract.table}"').fetchone()[0]  # type: ignore[index]
+        conn.unregister("_landing_batch")
+        if quarantined.height:
+            q = quarantined.select(
+                pl.lit(contract.source).alias("source"), pl.lit(contract.table).alias("table"),
+                pl.col("_source_file").alias("source_file"), pl.col("_source_line").alias("source_line"),
+                pl.col("reason"), pl.col("record"), pl.lit(batch_id).alias("_batch_id"),
+                pl.lit(now).cast(pl.Datetime("us", "UTC")).alias("_loaded_at"))
+            conn.register("_quarantine_batch", q.to_arrow())
+            conn.execute("insert into raw._quarantine select * from _quarantine_batch")
+            conn.unregister("_quarantine_batch")
+        landed = int(after) - int(before)
+        result = LoadResult(table=contract.table, rows_read=good.height + quarantined.height, rows_landed=landed,
+                            rows_duplicate=good.height - landed, rows_quarantined=quarantined.height,
+                            files=[source_file], extra_columns=list(extra_columns or []))
+        del in_batch_dupes
+        conn.execute("insert into raw._load_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     [batch_id, contract.source, contract.table, source_file, result.rows_read, result.rows_landed,
+                      result.rows_duplicate, result.rows_quarantined, ",".join(result.extra_columns) or None, now])
+        if cursor is not None:
+            _set_cursor(conn, contract.source, cursor[0], cursor[1])
+        conn.execute("commit")
+    except BaseException:
+        conn.execute("rollback")
+        raise
+    return result
+
+
+def file_already_loaded(conn: duckdb.DuckDBPyConnection, source: str, table: str, source_file: str) -> bool:
+    ensure_meta(conn)
+    row = conn.execute('select count(*) from raw._load_log where source = ? and "table" = ? and source_file = ?',
+                       [source, table, source_file]).fetchone()
+    return bool(row and row[0])

@@ -1,0 +1,28 @@
+"""Where the warehouse lives. Paths are overridable with the CQM_HOME environment variable."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def cqm_home() -> Path:
+    return Path(os.environ.get("CQM_HOME", str(PROJECT_ROOT))).resolve()
+
+
+def warehouse_dir() -> Path:
+    return cqm_home() / "warehouse"
+
+
+def build_db_path() -> Path:
+    return warehouse_dir() / "cqm.duckdb"
+
+
+def serving_db_path() -> Path:
+    return warehouse_dir() / "serving.duckdb"
+
+
+def parquet_dir() -> Path:
+    return warehouse_dir() / "parquet"

@@ -1,0 +1,3 @@
+from ingestion.crm.extract import main
+
+main()

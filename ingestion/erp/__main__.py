@@ -1,0 +1,3 @@
+from ingestion.erp.extract import main
+
+main()

@@ -1,0 +1,115 @@
+"""Extract ERP tables from an SQL database given by a connection URL.
+
+Supported URLs: `sqlite:////absolute/path/erp.sqlite` (or `sqlite:///relative/path`) and `postgresql://user:password@host:port/db`.
+Each table is read incrementally on its change date AEDAT (inclusive: rows changed on the cursor day
+are re-read and dropped as duplicates at landing), in chunks of FETCH_ROWS rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import urlparse
+
+import duckdb
+import polars as pl
+
+from ingestion.common.contract import load_contract
+from ingestion.common.landing import LoadResult, get_cursor, land, new_batch_id
+from ingestion.common.settings import build_db_path
+from ingestion.erp import settings
+
+
+class ErpError(RuntimeError):
+    pass
+
+
+@contextmanager
+def connect(url: str) -> Iterator[tuple[Any, str]]:
+    """Yield (DB-API connection, parameter placeholder) for an ERP URL."""
+    parsed = urlparse(url)
+    if parsed.scheme == "sqlite":
+        # SQLAlchemy convention: sqlite:///relative/path, sqlite:////absolute/path
+        path = url[len("sqlite:///"):]
+        try:
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        except sqlite3.OperationalError as exc:
+            raise ErpError(f"erp: cannot open SQLite database {path} ({exc})") from exc
+        try:
+            yield conn, "?"
+        finally:
+            conn.close()
+    elif parsed.scheme in ("postgresql", "postgres"):
+        import psycopg
+
+        try:
+            pconn = psycopg.connect(url, connect_timeout=10)
+        except psycopg.OperationalError as exc:
+            raise ErpError(f"erp: cannot connect to PostgreSQL at {parsed.hostname}:{parsed.port} ({exc})") from exc
+        try:
+            yield pconn, "%s"
+        finally:
+            pconn.close()
+    else:
+        raise ErpError(f"erp: unsupported connection URL scheme '{parsed.scheme}' (use sqlite:/// or postgresql://)")
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def read_chunks(conn: Any, placeholder: str, table: str, since: str) -> Iterator[pl.DataFrame]:
+    cur = conn.cursor()
+    try:
+        cur.execute(f"select * from {_quote(table)} where {_quote(settings.CURSOR_COLUMN)} >= {placeholder} "
+                    f"order by {_quote(settings.CURSOR_COLUMN)}", (since,))
+    except Exception as exc:
+        raise ErpError(f"erp: cannot read table {table} ({exc})") from exc
+    cols = [d[0] for d in cur.description]
+    while True:
+        rows = cur.fetchmany(settings.FETCH_ROWS)
+        if not rows:
+            break
+        yield pl.DataFrame([[None if v is None else str(v) for v in r] for r in rows], schema={c: pl.Utf8 for c in cols},
+                           orient="row")
+
+
+def extract(conn: duckdb.DuckDBPyConnection, url: str, *, tables: list[str] | None = None) -> dict[str, LoadResult]:
+    from ingestion.common.contract import conform
+
+    results: dict[str, LoadResult] = {}
+    label = f"erp:sql {urlparse(url).scheme}"
+    with connect(url) as (src, ph):
+        for table in tables or list(settings.TABLES):
+            landed = settings.TABLES[table]
+            contract = load_contract("erp", landed)
+            since = get_cursor(conn, "erp", table) or settings.INITIAL_CURSOR
+            batch = new_batch_id()
+            total = LoadResult(table=landed)
+            offset = 0
+            for chunk in read_chunks(src, ph, table, since):
+                good, bad, extra = conform(chunk, contract, source_file=f"{table}", line_offset=offset)
+                offset += chunk.height
+                col = settings.CURSOR_COLUMN
+                new_cursor = max(since, str(chunk[col].drop_nulls().max() or since)) if col in chunk.columns else since
+                total.add(land(conn, contract, good, bad, source_label=label, batch_id=batch,
+                               source_file=f"{table} since {since}", extra_columns=extra, cursor=(table, new_cursor)))
+            results[landed] = total
+    return results
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description="Extract ERP tables into raw.erp_* tables.")
+    p.add_argument("--url", required=True, help="sqlite:///path/erp.sqlite or postgresql://...")
+    p.add_argument("--db", default=str(build_db_path()))
+    a = p.parse_args()
+    with duckdb.connect(a.db) as conn:
+        for table, res in extract(conn, a.url).items():
+            print(f"raw.{table}: {res.rows_landed} landed, {res.rows_duplicate} duplicate, {res.rows_quarantined} quarantined")
+
+
+if __name__ == "__main__":
+    main()

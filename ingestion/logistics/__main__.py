@@ -1,0 +1,3 @@
+from ingestion.logistics.extract import main
+
+main()

@@ -1,0 +1,69 @@
+"""Land carrier status event files (EDI 214 flattened to CSV) dropped in a landing folder.
+
+Each file is landed once: the load log keys it by name and content hash, so a re-delivered file
+with new content is read again while an unchanged one is skipped. Files are never modified.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from ingestion.common.contract import ContractError, conform, load_contract
+from ingestion.common.landing import LoadResult, file_already_loaded, land, new_batch_id
+from ingestion.common.settings import build_db_path
+from ingestion.logistics import settings
+from ingestion.logistics.normalize import decode, read_csv_text
+
+
+class LogisticsError(RuntimeError):
+    pass
+
+
+def pending_files(conn: duckdb.DuckDBPyConnection, folder: Path) -> list[tuple[Path, str]]:
+    out = []
+    for path in sorted(folder.glob(settings.FILE_GLOB)):
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+        key = f"{path.name}@{digest}"
+        if not file_already_loaded(conn, "logistics", settings.TABLE, key):
+            out.append((path, key))
+    return out
+
+
+def extract(conn: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, LoadResult]:
+    if not folder.is_dir():
+        raise LogisticsError(f"logistics: landing folder {folder} does not exist")
+    contract = load_contract("logistics", settings.TABLE)
+    total = LoadResult(table=settings.TABLE)
+    batch = new_batch_id()
+    for path, key in pending_files(conn, folder):
+        try:
+            df = read_csv_text(decode(path.read_bytes()))
+        except pl.exceptions.PolarsError as exc:
+            raise LogisticsError(f"logistics: cannot parse {path.name} ({str(exc).splitlines()[0]})") from exc
+        # line numbers in the file: header is line 1
+        good, bad, extra = conform(df, contract, source_file=path.name, line_offset=1)
+        total.add(land(conn, contract, good, bad, source_label=f"logistics:file {folder}", batch_id=batch,
+                       source_file=key, extra_columns=extra))
+    return {settings.TABLE: total}
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description="Land carrier event files into raw.logistics_tracking_events.")
+    p.add_argument("folder", type=Path)
+    p.add_argument("--db", default=str(build_db_path()))
+    a = p.parse_args()
+    with duckdb.connect(a.db) as conn:
+        try:
+            res = extract(conn, a.folder)[settings.TABLE]
+        except (LogisticsError, ContractError) as exc:
+            raise SystemExit(str(exc)) from None
+        print(f"raw.{settings.TABLE}: {res.rows_landed} landed from {len(res.files)} files, {res.rows_quarantined} quarantined")
+
+
+if __name__ == "__main__":
+    main()

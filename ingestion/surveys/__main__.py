@@ -1,0 +1,3 @@
+from ingestion.surveys.extract import main
+
+main()
