@@ -386,7 +386,7 @@ class World:
         b_rate = self._batch_defect_rate(b_line, b_day, mi) if len(uniq_batches) else np.zeros(0)
         # defective units that escape inspection to the customer
         d_qty = qty[d_idx]
-        escape = 0.15
+        escape = 0.05
         defective_units = rng.binomial(d_qty, np.clip(b_rate[inv] * escape, 0, 1)) if nd else np.zeros(0, dtype=int)
         del_ids = np.arange(st.next_delivery, st.next_delivery + nd)
         st.next_delivery += nd
@@ -414,7 +414,7 @@ class World:
 
         # --- complaints (CRM cases)
         cust_of_line = cust_idx[li_order][d_idx]
-        p_complaint = 0.010 + 0.5 * (defective_units > 0) * np.minimum(1.0, defective_units / 3) + 0.06 * is_late
+        p_complaint = 0.004 + 0.5 * (defective_units > 0) * np.minimum(1.0, defective_units / 3) + 0.04 * is_late
         has_case = rng.random(nd) < np.clip(p_complaint, 0, 0.9)
         cases, history = self._cases(np.flatnonzero(has_case), deliveries, cust_of_line, delivered, defective_units, is_late)
 

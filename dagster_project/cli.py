@@ -1,0 +1,300 @@
+"""The `cqm` command line: demo, simulate, materialize, publish, dashboard, dev.
+
+Every expected failure ends in one sentence naming what failed and how to fix it; set CQM_DEBUG=1
+to see tracebacks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEMO_TOKEN = "demo-token"
+
+
+class CliError(RuntimeError):
+    """An expected failure, reported as one sentence."""
+
+
+def _home(args: argparse.Namespace | None = None) -> Path:
+    home = Path(os.environ.get("CQM_HOME", str(PROJECT_ROOT))).resolve()
+    os.environ["CQM_HOME"] = str(home)
+    return home
+
+
+def _sources_dir(home: Path) -> Path:
+    return home / "warehouse" / "sources"
+
+
+def _dagster_home(home: Path) -> Path:
+    d = home / "warehouse" / "dagster"
+    d.mkdir(parents=True, exist_ok=True)
+    cfg = d / "dagster.yaml"
+    if not cfg.exists():
+        cfg.write_text("telemetry:\n  enabled: false\nconcurrency:\n  pools:\n    default_limit: 1\n", encoding="utf-8")
+    os.environ["DAGSTER_HOME"] = str(d)
+    return d
+
+
+def _bar(done: int, total: int, label: str) -> None:
+    width = 30
+    filled = int(width * done / max(total, 1))
+    sys.stdout.write(f"\r  [{'#' * filled}{'.' * (width - filled)}] {done}/{total} {label}")
+    if done >= total:
+        sys.stdout.write("\n")
+    sys.stdout.flush()
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    from simulator.writers import simulate
+
+    out = Path(args.out).resolve()
+    print(f"Simulating source systems (scale {args.scale}, seed {args.seed}) into {out}")
+    t0 = time.monotonic()
+    counts = simulate(out, args.scale, args.seed, progress=lambda m, n, lines: _bar(m, n, f"months, {lines:,} order lines"))
+    print(f"  wrote {counts['order_lines']:,} order lines, {counts['deliveries']:,} deliveries, "
+          f"{counts['tracking_events']:,} carrier events, {counts['cases']:,} complaints, "
+          f"{counts['survey_responses']:,} survey responses in {time.monotonic() - t0:.1f} s")
+    return 0
+
+
+@contextmanager
+def demo_sources(home: Path) -> Iterator[Path]:
+    """Point the connectors at the simulated sources, serving the CRM API on 127.0.0.1 meanwhile."""
+    from simulator.crm_server import start_in_thread
+
+    src = _sources_dir(home)
+    if not (src / "crm").is_dir():
+        raise CliError(f"no demo sources in {src}: run `cqm simulate --out {src}` or `cqm demo` first")
+    server = start_in_thread(src / "crm", token=DEMO_TOKEN)
+    env = {
+        "CQM_CRM_URL": server.url,
+        "CQM_CRM_TOKEN": DEMO_TOKEN,
+        "CQM_ERP_URL": f"sqlite:///{src / 'erp' / 'erp.sqlite'}",
+        "CQM_LOGISTICS_DIR": str(src / "logistics" / "inbox"),
+        "CQM_SURVEYS_DIR": str(src / "surveys"),
+    }
+    old = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        yield src
+    finally:
+        server.shutdown()
+        server.server_close()
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def _check_sources_configured() -> None:
+    missing = [k for k in ("CQM_CRM_URL", "CQM_CRM_TOKEN", "CQM_ERP_URL", "CQM_LOGISTICS_DIR", "CQM_SURVEYS_DIR")
+               if not os.environ.get(k)]
+    if missing:
+        raise CliError(f"source settings missing: set {', '.join(missing)} (see README, 'Bring your own data'), "
+                       "or use --demo to run against the simulated sources")
+
+
+def _ensure_manifest() -> None:
+    manifest = PROJECT_ROOT / "dbt" / "target" / "manifest.json"
+    if not manifest.exists():
+        print("Parsing the dbt project (first run) …")
+        dbt = str(Path(sys.executable).parent / "dbt")
+        res = subprocess.run([dbt, "parse", "--project-dir", str(PROJECT_ROOT / "dbt"), "--profiles-dir",
+                              str(PROJECT_ROOT / "dbt"), "--quiet"], capture_output=True, text=True, check=False)
+        if res.returncode != 0:
+            raise CliError(f"dbt parse failed: {(res.stdout + res.stderr).strip().splitlines()[-1:]}")
+
+
+def run_pipeline(home: Path, selection: list[str] | None = None) -> Any:
+    """Materialize everything (or a selection) through Dagster, in process, with progress lines."""
+    _ensure_manifest()
+    _dagster_home(home)
+    import dagster as dg
+
+    from dagster_project.definitions import defs
+
+    job = defs.resolve_job_def("materialize_all")
+    run_config = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}, "progress": {"config": {"enabled": True}}}}
+    asset_selection = [dg.AssetKey.from_user_string(s) for s in selection] if selection else None
+    log_path = home / "warehouse" / "logs" / "last_run.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    # dbt's own log lines go to the run log; the progress logger writes one line per step to the terminal
+    with dg.DagsterInstance.get() as instance, log_path.open("w", encoding="utf-8") as log, \
+            contextlib.redirect_stdout(log):
+        result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=run_config,
+                                        asset_selection=asset_selection)
+    if not result.success:
+        reasons = []
+        for ev in result.all_events:
+            if ev.event_type_value == "STEP_FAILURE":
+                err = getattr(ev.event_specific_data, "error", None)
+                msg = (getattr(err, "message", "") or "").strip().splitlines()
+                reasons.append(f"{ev.step_key}: {msg[0] if msg else 'failed'}")
+            elif ev.event_type_value == "ASSET_CHECK_EVALUATION" and not ev.event_specific_data.passed:
+                d = ev.event_specific_data
+                reasons.append(f"check {d.check_name} on {d.asset_key.to_user_string()}: {(d.description or '').strip()}")
+        first = reasons[0] if reasons else f"see {log_path} or the Dagster UI (make dev) for details"
+        raise CliError(f"the run failed and nothing was published (the previous serving file is unchanged): {first}")
+    return result
+
+
+def print_kpis(home: Path) -> None:
+    from dagster_project.publish import read_kpis
+
+    serving = home / "warehouse" / "serving.duckdb"
+    rows = read_kpis(serving)
+    print("\nHeadline KPIs (whole period, 95 % intervals)")
+    labels = {
+        "nps": ("NPS", "{:+.1f}", 1.0),
+        "csat_top2_rate": ("CSAT top-2-box", "{:.1%}", 1.0),
+        "on_time_delivery_rate": ("On-time delivery", "{:.1%}", 1.0),
+        "final_inspection_defective_rate": ("Defective rate (final insp.)", "{:.2%}", 1.0),
+        "complaints_per_1000_orders": ("Complaints / 1,000 orders", "{:.1f}", 1.0),
+    }
+    for r in rows:
+        name, fmt, _ = labels.get(r["kpi"], (r["kpi"], "{:.4f}", 1.0))
+        value = "n/a" if r["kpi_value"] is None else fmt.format(r["kpi_value"])
+        ci = "" if r["ci_low"] is None else f"  [{fmt.format(r['ci_low'])}, {fmt.format(r['ci_high'])}]"
+        print(f"  {name:<30} {value:>9}{ci:<24} n = {int(r['n']):,}")
+    print(f"\nServing file: {serving}\n  open it read-only: duckdb -readonly {serving}")
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    home = _home()
+    t0 = time.monotonic()
+    print("1/3 Simulating the source systems")
+    cmd_simulate(argparse.Namespace(scale=args.scale, seed=args.seed, out=str(_sources_dir(home))))
+    print("2/3 Materializing every asset through Dagster (extract → raw → checks → dbt → publish)")
+    with demo_sources(home):
+        run_pipeline(home)
+    print(f"3/3 Published in {time.monotonic() - t0:.0f} s")
+    print_kpis(home)
+    return 0
+
+
+def cmd_materialize(args: argparse.Namespace) -> int:
+    home = _home()
+    if args.demo:
+        with demo_sources(home):
+            run_pipeline(home, args.select)
+    else:
+        _check_sources_configured()
+        run_pipeline(home, args.select)
+    print(f"Done. Serving file: {home / 'warehouse' / 'serving.duckdb'}")
+    return 0
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    """Audit the build file again (dbt tests and every suite on marts/reporting) and publish it."""
+    from dagster_project.publish import CheckRecord, publish
+    from expectations.runner import run_suite
+    from expectations.suites import SUITES
+
+    home = _home()
+    build = home / "warehouse" / "cqm.duckdb"
+    os.environ["CQM_DUCKDB_PATH"] = str(build)
+    dbt = str(Path(sys.executable).parent / "dbt")
+    res = subprocess.run([dbt, "test", "--project-dir", str(PROJECT_ROOT / "dbt"), "--profiles-dir", str(PROJECT_ROOT / "dbt"),
+                          "--quiet"], capture_output=True, text=True, check=False)
+    if res.returncode != 0:
+        raise CliError(f"dbt tests failed, nothing was published: {(res.stdout + res.stderr).strip().splitlines()[-1:]}")
+    checks = []
+    for suite in SUITES.values():
+        r = run_suite(suite, db_path=build)
+        checks.append(CheckRecord(f"gx_{suite.name}", suite.fq_table, r.passed, "critical" if not r.passed else "warning",
+                                  r.summary()))
+    result = publish(build, home / "warehouse" / "serving.duckdb", home / "warehouse" / "parquet", run_id="cli-publish",
+                     checks=checks)
+    print(f"Published {len(result.row_counts)} tables to {result.serving_path}")
+    return 0
+
+
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    home = _home()
+    app = PROJECT_ROOT / "dashboards" / "app.py"
+    serving = home / "warehouse" / "serving.duckdb"
+    if not serving.exists():
+        raise CliError(f"no serving file at {serving}: run `cqm demo` or `cqm materialize` first")
+    streamlit = str(Path(sys.executable).parent / "streamlit")
+    return subprocess.call([streamlit, "run", str(app), "--server.address", "127.0.0.1", "--server.port", str(args.port),
+                            "--server.headless", "true", "--browser.gatherUsageStats", "false"])
+
+
+def cmd_dev(args: argparse.Namespace) -> int:
+    home = _home()
+    _ensure_manifest()
+    _dagster_home(home)
+    if not (_sources_dir(home) / "crm").is_dir():
+        cmd_simulate(argparse.Namespace(scale=args.scale, seed=args.seed, out=str(_sources_dir(home))))
+    dagster = str(Path(sys.executable).parent / "dagster")
+    with demo_sources(home):
+        print("Dagster UI on http://127.0.0.1:%d (Ctrl-C to stop)" % args.port)
+        return subprocess.call([dagster, "dev", "-m", "dagster_project.definitions", "-h", "127.0.0.1", "-p", str(args.port)],
+                               cwd=str(PROJECT_ROOT))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="cqm", description="Customer Quality Warehouse: extract, build, check, publish.")
+    sub = p.add_subparsers(dest="command", required=True)
+    d = sub.add_parser("demo", help="simulate the sources, materialize everything, publish, print the KPIs")
+    d.add_argument("--scale", type=float, default=1.0, help="size of the simulated world (1.0 ≈ 20k order lines)")
+    d.add_argument("--seed", type=int, default=42)
+    d.set_defaults(func=cmd_demo)
+    s = sub.add_parser("simulate", help="write the demo source systems only")
+    s.add_argument("--scale", type=float, default=1.0)
+    s.add_argument("--seed", type=int, default=42)
+    s.add_argument("--out", required=True, help="output folder")
+    s.set_defaults(func=cmd_simulate)
+    m = sub.add_parser("materialize", help="materialize every asset (or --select some) through Dagster")
+    m.add_argument("--select", nargs="*", help="asset keys such as raw/crm_cases marts/fct_shipments")
+    m.add_argument("--demo", action="store_true", help="read the simulated sources in warehouse/sources")
+    m.set_defaults(func=cmd_materialize)
+    pb = sub.add_parser("publish", help="re-audit the build file and publish it to warehouse/serving.duckdb")
+    pb.set_defaults(func=cmd_publish)
+    db = sub.add_parser("dashboard", help="serve the dashboards on 127.0.0.1 from the serving file")
+    db.add_argument("--port", type=int, default=8501)
+    db.set_defaults(func=cmd_dashboard)
+    dv = sub.add_parser("dev", help="open the Dagster UI with the whole graph, against the demo sources")
+    dv.add_argument("--port", type=int, default=3000)
+    dv.add_argument("--scale", type=float, default=1.0)
+    dv.add_argument("--seed", type=int, default=42)
+    dv.set_defaults(func=cmd_dev)
+    return p
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    try:
+        code = args.func(args)
+    except CliError as exc:
+        print(f"cqm: {exc}", file=sys.stderr)
+        code = 1
+    except KeyboardInterrupt:
+        code = 130
+    except Exception as exc:
+        if os.environ.get("CQM_DEBUG"):
+            raise
+        text = str(exc).strip().splitlines()
+        if "lock" in str(exc).lower() and "duckdb" in str(exc).lower() or "Could not set lock" in str(exc):
+            print(f"cqm: the build file is locked by another process ({text[0] if text else exc}); close that process — "
+                  "BI tools should open warehouse/serving.duckdb read-only, never the build file", file=sys.stderr)
+        else:
+            print(f"cqm: {exc.__class__.__name__}: {text[0] if text else ''} (set CQM_DEBUG=1 for the traceback)",
+                  file=sys.stderr)
+        code = 1
+    sys.exit(code)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,46 @@
+-- One row per case with the first time it reached each milestone of the complaint process
+-- (receive → classify → analyse → handle → notify → close) and how often it was reopened.
+with cases as (
+    select * from {{ ref('stg_crm__cases') }}
+),
+
+history as (
+    select * from {{ ref('stg_crm__case_history') }}
+),
+
+statuses as (
+    select * from {{ ref('seed_case_statuses') }}
+),
+
+reached as (
+    select
+        history.case_id,
+        min(case when statuses.milestone = 'classified' then history.changed_at end) as classified_at,
+        min(case when statuses.milestone = 'analysed' then history.changed_at end) as analysed_at,
+        min(case when statuses.milestone = 'handled' then history.changed_at end) as resolved_at,
+        min(case when statuses.milestone = 'notified' then history.changed_at end) as customer_notified_at,
+        min(case when statuses.milestone = 'closed' then history.changed_at end) as first_closed_at,
+        max(case when statuses.milestone = 'closed' then history.changed_at end) as last_closed_at,
+        sum(case when statuses.milestone = 'reopened' then 1 else 0 end) as reopen_count,
+        count(*) as status_change_count
+    from history
+    left join statuses on history.new_status = statuses.status
+    group by history.case_id
+),
+
+joined as (
+    select
+        cases.*,
+        reached.classified_at,
+        reached.analysed_at,
+        reached.resolved_at,
+        reached.customer_notified_at,
+        reached.first_closed_at,
+        reached.last_closed_at,
+        coalesce(reached.reopen_count, 0) as reopen_count,
+        coalesce(reached.status_change_count, 0) as status_change_count
+    from cases
+    left join reached on cases.case_id = reached.case_id
+)
+
+select * from joined

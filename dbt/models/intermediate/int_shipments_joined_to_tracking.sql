@@ -1,0 +1,60 @@
+-- One row per delivery line with its carrier milestones (pickup, first exception, delivery) and
+-- the promised date from the order line it fulfils.
+with deliveries as (
+    select * from {{ ref('stg_erp__delivery_items') }}
+),
+
+order_items as (
+    select * from {{ ref('stg_erp__sales_order_items') }}
+),
+
+events as (
+    select * from {{ ref('stg_logistics__tracking_events') }}
+),
+
+statuses as (
+    select * from {{ ref('seed_edi_status_codes') }}
+),
+
+milestones as (
+    select
+        events.delivery_id,
+        min(case when events.status_code = 'AF' then events.event_at end) as picked_up_at,
+        min(case when statuses.is_delivered then events.event_at end) as delivered_at,
+        min(case when statuses.is_delivered then cast(events.event_local_at as date) end) as delivered_local_date,
+        sum(case when statuses.is_exception then 1 else 0 end) as exception_count,
+        sum(case when events.status_code in ('AH', 'AP') then 1 else 0 end) as failed_attempt_count,
+        count(*) as event_count
+    from events
+    left join statuses on events.status_code = statuses.status_code
+    group by events.delivery_id
+),
+
+joined as (
+    select
+        deliveries.delivery_id,
+        deliveries.delivery_line_no,
+        deliveries.order_id,
+        deliveries.order_line_no,
+        deliveries.product_id,
+        deliveries.batch_id,
+        deliveries.carrier_scac,
+        deliveries.tracking_number,
+        deliveries.shipped_qty,
+        deliveries.goods_issue_date,
+        order_items.ordered_qty,
+        order_items.promised_date,
+        order_items.plant_id,
+        milestones.picked_up_at,
+        milestones.delivered_at,
+        milestones.delivered_local_date,
+        coalesce(milestones.exception_count, 0) as exception_count,
+        coalesce(milestones.failed_attempt_count, 0) as failed_attempt_count,
+        coalesce(milestones.event_count, 0) as event_count
+    from deliveries
+    left join order_items
+        on deliveries.order_id = order_items.order_id and deliveries.order_line_no = order_items.order_line_no
+    left join milestones on deliveries.delivery_id = milestones.delivery_id
+)
+
+select * from joined

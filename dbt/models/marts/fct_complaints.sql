@@ -1,0 +1,73 @@
+-- One row per complaint case (accumulating snapshot of receive → classify → analyse → handle → notify → close),
+-- with stage lags in calendar hours and the resolution SLA of its priority.
+with cases as (
+    select * from {{ ref('int_cases_pivoted_to_milestones') }}
+),
+
+accounts as (
+    select * from {{ ref('stg_crm__accounts') }}
+),
+
+deliveries as (
+    select * from {{ ref('stg_erp__delivery_items') }}
+),
+
+sla as (
+    select * from {{ ref('seed_sla_policies') }}
+),
+
+customers as (
+    select * from {{ ref('dim_customer') }}
+),
+
+products as (
+    select * from {{ ref('dim_product') }}
+),
+
+joined as (
+    select
+        {{ surrogate_key(['cases.case_id']) }} as complaint_key,
+        cases.case_id,
+        cases.case_number,
+        coalesce(customers.customer_key, '-1') as customer_key,
+        coalesce(products.product_key, '-1') as product_key,
+        cases.channel_code,
+        cases.complaint_category,
+        cases.priority,
+        cases.status as current_status,
+        cases.order_id,
+        cases.delivery_id,
+        cases.batch_id,
+        cases.created_at as received_at,
+        cases.classified_at,
+        cases.analysed_at,
+        cases.resolved_at,
+        cases.customer_notified_at,
+        cases.first_closed_at,
+        cases.last_closed_at,
+        cast(cases.created_at as date) as received_date,
+        {{ hours_between('cases.created_at', 'cases.classified_at') }} as hours_to_classify,
+        {{ hours_between('cases.created_at', 'cases.resolved_at') }} as hours_to_resolve,
+        {{ hours_between('cases.resolved_at', 'cases.customer_notified_at') }} as hours_resolve_to_notify,
+        sla.resolution_hours as resolution_sla_hours,
+        cases.resolved_at is not null as is_resolved,
+        case
+            when cases.resolved_at is not null then {{ hours_between('cases.created_at', 'cases.resolved_at') }} > sla.resolution_hours
+        end as is_resolution_sla_breached,
+        cases.reopen_count,
+        cases.reopen_count > 0 as is_reopened,
+        cases.is_escalated,
+        cases.is_justified,
+        cases.complaint_qty
+    from cases
+    left join accounts on cases.account_id = accounts.account_id
+    left join customers
+        on accounts.customer_id = customers.customer_id
+        and cases.created_at >= customers.valid_from
+        and cases.created_at < customers.valid_to
+    left join deliveries on cases.delivery_id = deliveries.delivery_id
+    left join products on deliveries.product_id = products.product_id
+    left join sla on cases.priority = sla.priority
+)
+
+select * from joined

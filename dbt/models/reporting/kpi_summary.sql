@@ -1,0 +1,141 @@
+-- The headline KPIs over the whole period in the warehouse, one row per KPI: numerator, denominator,
+-- value, n and a 95 % interval where one applies. This is what `cqm demo` prints.
+with surveys as (
+    select * from {{ ref('fct_survey_responses') }}
+),
+
+shipments as (
+    select * from {{ ref('fct_shipments') }}
+),
+
+lots as (
+    select * from {{ ref('fct_inspection_lots') }}
+),
+
+complaints as (
+    select * from {{ ref('fct_complaints') }}
+),
+
+order_lines as (
+    select * from {{ ref('fct_order_lines') }}
+),
+
+survey_totals as (
+    select
+        count(nps_score) as nps_n,
+        coalesce(sum(is_promoter), 0) as promoters,
+        coalesce(sum(is_detractor), 0) as detractors,
+        count(csat_score) as csat_n,
+        coalesce(sum(is_csat_satisfied), 0) as csat_satisfied,
+        min(response_date) as first_date,
+        max(response_date) as last_date
+    from surveys
+),
+
+delivery_totals as (
+    select
+        sum(case when is_delivered then 1 else 0 end) as delivered_lines,
+        sum(case when is_on_time then 1 else 0 end) as on_time_lines,
+        min(delivered_date) as first_date,
+        max(delivered_date) as last_date
+    from shipments
+),
+
+inspection_totals as (
+    select
+        coalesce(sum(inspected_qty), 0) as inspected_units,
+        coalesce(sum(defective_qty), 0) as defective_units,
+        min(lot_created_date) as first_date,
+        max(lot_created_date) as last_date
+    from lots
+    where inspection_stage = 'final'
+),
+
+complaint_totals as (
+    select count(*) as justified_complaints, min(received_date) as first_date, max(received_date) as last_date
+    from complaints
+    where is_justified
+),
+
+order_totals as (
+    select count(distinct order_id) as orders
+    from order_lines
+    where not is_cancelled
+),
+
+kpis as (
+    select
+        'nps' as kpi,
+        'Net Promoter Score: 100 × (promoters − detractors) / valid 0-10 answers' as definition,
+        cast(promoters - detractors as {{ dbt.type_float() }}) as numerator,
+        cast(nps_n as {{ dbt.type_float() }}) as denominator,
+        {{ nps('promoters', 'detractors', 'nps_n') }} as kpi_value,
+        nps_n as n,
+        {{ nps('promoters', 'detractors', 'nps_n') }} - {{ var('z95') }} * {{ nps_se('promoters', 'detractors', 'nps_n') }} as ci_low,
+        {{ nps('promoters', 'detractors', 'nps_n') }} + {{ var('z95') }} * {{ nps_se('promoters', 'detractors', 'nps_n') }} as ci_high,
+        'points' as unit,
+        first_date as period_start,
+        last_date as period_end
+    from survey_totals
+    union all
+    select
+        'csat_top2_rate',
+        'CSAT: share of 1-5 answers that are 4 or 5 (Wilson interval)',
+        cast(csat_satisfied as {{ dbt.type_float() }}),
+        cast(csat_n as {{ dbt.type_float() }}),
+        {{ safe_ratio('csat_satisfied', 'csat_n') }},
+        csat_n,
+        {{ wilson_low('csat_satisfied', 'csat_n') }},
+        {{ wilson_high('csat_satisfied', 'csat_n') }},
+        'fraction',
+        first_date,
+        last_date
+    from survey_totals
+    union all
+    select
+        'on_time_delivery_rate',
+        'OTD: delivered lines delivered on or before the promised date / delivered lines (Wilson interval)',
+        cast(on_time_lines as {{ dbt.type_float() }}),
+        cast(delivered_lines as {{ dbt.type_float() }}),
+        {{ safe_ratio('on_time_lines', 'delivered_lines') }},
+        delivered_lines,
+        {{ wilson_low('on_time_lines', 'delivered_lines') }},
+        {{ wilson_high('on_time_lines', 'delivered_lines') }},
+        'fraction',
+        first_date,
+        last_date
+    from delivery_totals
+    union all
+    select
+        'final_inspection_defective_rate',
+        'Defective rate: defective units / units inspected at final inspection (Wilson interval)',
+        cast(defective_units as {{ dbt.type_float() }}),
+        cast(inspected_units as {{ dbt.type_float() }}),
+        {{ safe_ratio('defective_units', 'inspected_units') }},
+        cast(inspected_units as {{ dbt.type_bigint() }}),
+        {{ wilson_low('defective_units', 'inspected_units') }},
+        {{ wilson_high('defective_units', 'inspected_units') }},
+        'fraction',
+        first_date,
+        last_date
+    from inspection_totals
+    union all
+    select
+        'complaints_per_1000_orders',
+        'Complaint rate: justified complaints received / orders booked × 1,000 (calendar basis; Poisson-normal interval)',
+        cast(complaint_totals.justified_complaints as {{ dbt.type_float() }}),
+        cast(order_totals.orders as {{ dbt.type_float() }}),
+        case when order_totals.orders > 0 then 1000.0 * complaint_totals.justified_complaints / order_totals.orders end,
+        order_totals.orders,
+        case when order_totals.orders > 0
+            then 1000.0 * (complaint_totals.justified_complaints - {{ var('z95') }} * sqrt(complaint_totals.justified_complaints)) / order_totals.orders end,
+        case when order_totals.orders > 0
+            then 1000.0 * (complaint_totals.justified_complaints + {{ var('z95') }} * sqrt(complaint_totals.justified_complaints)) / order_totals.orders end,
+        'per 1,000 orders',
+        complaint_totals.first_date,
+        complaint_totals.last_date
+    from complaint_totals
+    cross join order_totals
+)
+
+select * from kpis
