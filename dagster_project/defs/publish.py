@@ -15,7 +15,7 @@ from dagster_project.resources import WarehouseResource
 
 def _run_checks(context: AssetExecutionContext) -> list[CheckRecord]:
     records = context.instance.get_records_for_run(
-        run_id=context.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION, limit=100_000).records
+        run_id=context.run.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION, limit=100_000).records
     out = []
     for rec in records:
         event = rec.event_log_entry.dagster_event
@@ -39,7 +39,7 @@ def _run_checks(context: AssetExecutionContext) -> list[CheckRecord]:
 def serving(context: AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     checks = _run_checks(context)
     try:
-        result = publish(warehouse.build_path, warehouse.serving_path, warehouse.parquet_dir, run_id=context.run_id,
+        result = publish(warehouse.build_path, warehouse.serving_path, warehouse.parquet_dir, run_id=context.run.run_id,
                          checks=checks)
     except PublishError as exc:
         raise dg.Failure(description=str(exc), allow_retries=False) from exc

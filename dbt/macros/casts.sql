@@ -24,3 +24,7 @@
 {% macro hours_between(start_ts, end_ts) -%}
     ({{ dbt.datediff(start_ts, end_ts, 'second') }} / 3600.0)
 {%- endmacro %}
+
+{#- Portable type names (DuckDB and PostgreSQL read both the same way). dbt's type_float is a 4-byte REAL on DuckDB. -#}
+{% macro type_double() -%}double precision{%- endmacro %}
+{% macro type_timestamptz() -%}timestamp with time zone{%- endmacro %}

@@ -19,6 +19,6 @@ SUITE = Suite(
         gxe.ExpectColumnValuesToBeInSet(column="time_code", value_set=["LT", "UT", "ET", "CT", "MT", "PT"],
                                         severity="critical"),
         gxe.ExpectColumnValuesToMatchRegex(column="event_date", regex=r"^20\d{6}$", severity="critical"),
-        gxe.ExpectColumnValuesToMatchRegex(column="event_time", regex=r"^([01]\d|2[0-3])[0-5]\d$", severity="critical"),
+        gxe.ExpectColumnValuesToMatchRegex(column="event_time", regex=r"^(?:[01]\d|2[0-3])[0-5]\d$", severity="critical"),
     ],
 )

@@ -21,7 +21,7 @@ reached as (
         min(case when statuses.milestone = 'notified' then history.changed_at end) as customer_notified_at,
         min(case when statuses.milestone = 'closed' then history.changed_at end) as first_closed_at,
         max(case when statuses.milestone = 'closed' then history.changed_at end) as last_closed_at,
-        sum(case when statuses.milestone = 'reopened' then 1 else 0 end) as reopen_count,
+        cast(sum(case when statuses.milestone = 'reopened' then 1 else 0 end) as bigint) as reopen_count,
         count(*) as status_change_count
     from history
     left join statuses on history.new_status = statuses.status

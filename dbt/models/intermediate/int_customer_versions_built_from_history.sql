@@ -19,7 +19,7 @@ first_versions as (
     select
         accounts.account_id,
         coalesce(segment_changes.old_value, accounts.segment) as segment,
-        cast('1900-01-01 00:00:00+00' as {{ dbt.type_timestamp() }}) as valid_from
+        cast('1900-01-01 00:00:00+00' as {{ type_timestamptz() }}) as valid_from
     from accounts
     left join segment_changes
         on accounts.account_id = segment_changes.account_id and segment_changes.change_no = 1
@@ -46,7 +46,7 @@ bounded as (
         versions.valid_from,
         coalesce(
             lead(versions.valid_from) over (partition by versions.account_id order by versions.valid_from),
-            cast('9999-12-31 00:00:00+00' as {{ dbt.type_timestamp() }})
+            cast('9999-12-31 00:00:00+00' as {{ type_timestamptz() }})
         ) as valid_to
     from versions
 )

@@ -19,7 +19,7 @@ versioned as (
         accounts.country,
         versions.valid_from,
         versions.valid_to,
-        versions.valid_to >= cast('9999-01-01 00:00:00+00' as {{ dbt.type_timestamp() }}) as is_current
+        versions.valid_to >= cast('9999-01-01 00:00:00+00' as {{ type_timestamptz() }}) as is_current
     from versions
     inner join accounts on versions.account_id = accounts.account_id
 ),
@@ -34,8 +34,8 @@ unknown_member as (
         'Unknown' as region,
         'Unknown' as industry,
         'Unknown' as country,
-        cast('1900-01-01 00:00:00+00' as {{ dbt.type_timestamp() }}) as valid_from,
-        cast('9999-12-31 00:00:00+00' as {{ dbt.type_timestamp() }}) as valid_to,
+        cast('1900-01-01 00:00:00+00' as {{ type_timestamptz() }}) as valid_from,
+        cast('9999-12-31 00:00:00+00' as {{ type_timestamptz() }}) as valid_to,
         true as is_current
 ),
 

@@ -2,8 +2,8 @@
 with days as (
     select cast(generated.day_ts as date) as date_day
     from generate_series(
-        cast('2015-01-01' as {{ dbt.type_timestamp() }}),
-        cast('2035-12-31' as {{ dbt.type_timestamp() }}),
+        cast('2015-01-01' as timestamp),
+        cast('2035-12-31' as timestamp),
         interval '1 day'
     ) as generated (day_ts)
 ),

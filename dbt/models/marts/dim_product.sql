@@ -31,12 +31,12 @@ unknown_member as (
         'Unknown' as plant_id,
         'Unknown' as line_id,
         cast(null as {{ dbt.type_string() }}) as unit_of_measure,
-        cast(null as {{ dbt.type_float() }}) as spec_lsl,
-        cast(null as {{ dbt.type_float() }}) as spec_target,
-        cast(null as {{ dbt.type_float() }}) as spec_usl,
+        cast(null as {{ type_double() }}) as spec_lsl,
+        cast(null as {{ type_double() }}) as spec_target,
+        cast(null as {{ type_double() }}) as spec_usl,
         cast(null as {{ dbt.type_bigint() }}) as defect_opportunities_per_unit,
-        cast(null as {{ dbt.type_float() }}) as standard_cost,
-        cast(null as {{ dbt.type_float() }}) as list_price,
+        cast(null as {{ type_double() }}) as standard_cost,
+        cast(null as {{ type_double() }}) as list_price,
         cast(null as {{ dbt.type_bigint() }}) as warranty_months
 ),
 

@@ -23,10 +23,10 @@ order_lines as (
 survey_totals as (
     select
         count(nps_score) as nps_n,
-        coalesce(sum(is_promoter), 0) as promoters,
-        coalesce(sum(is_detractor), 0) as detractors,
+        cast(coalesce(sum(is_promoter), 0) as bigint) as promoters,
+        cast(coalesce(sum(is_detractor), 0) as bigint) as detractors,
         count(csat_score) as csat_n,
-        coalesce(sum(is_csat_satisfied), 0) as csat_satisfied,
+        cast(coalesce(sum(is_csat_satisfied), 0) as bigint) as csat_satisfied,
         min(response_date) as first_date,
         max(response_date) as last_date
     from surveys
@@ -34,8 +34,8 @@ survey_totals as (
 
 delivery_totals as (
     select
-        sum(case when is_delivered then 1 else 0 end) as delivered_lines,
-        sum(case when is_on_time then 1 else 0 end) as on_time_lines,
+        cast(sum(case when is_delivered then 1 else 0 end) as bigint) as delivered_lines,
+        cast(sum(case when is_on_time then 1 else 0 end) as bigint) as on_time_lines,
         min(delivered_date) as first_date,
         max(delivered_date) as last_date
     from shipments
@@ -43,8 +43,8 @@ delivery_totals as (
 
 inspection_totals as (
     select
-        coalesce(sum(inspected_qty), 0) as inspected_units,
-        coalesce(sum(defective_qty), 0) as defective_units,
+        cast(coalesce(sum(inspected_qty), 0) as {{ type_double() }}) as inspected_units,
+        cast(coalesce(sum(defective_qty), 0) as {{ type_double() }}) as defective_units,
         min(lot_created_date) as first_date,
         max(lot_created_date) as last_date
     from lots
@@ -67,8 +67,8 @@ kpis as (
     select
         'nps' as kpi,
         'Net Promoter Score: 100 × (promoters − detractors) / valid 0-10 answers' as definition,
-        cast(promoters - detractors as {{ dbt.type_float() }}) as numerator,
-        cast(nps_n as {{ dbt.type_float() }}) as denominator,
+        cast(promoters - detractors as {{ type_double() }}) as numerator,
+        cast(nps_n as {{ type_double() }}) as denominator,
         {{ nps('promoters', 'detractors', 'nps_n') }} as kpi_value,
         nps_n as n,
         {{ nps('promoters', 'detractors', 'nps_n') }} - {{ var('z95') }} * {{ nps_se('promoters', 'detractors', 'nps_n') }} as ci_low,
@@ -81,8 +81,8 @@ kpis as (
     select
         'csat_top2_rate',
         'CSAT: share of 1-5 answers that are 4 or 5 (Wilson interval)',
-        cast(csat_satisfied as {{ dbt.type_float() }}),
-        cast(csat_n as {{ dbt.type_float() }}),
+        cast(csat_satisfied as {{ type_double() }}),
+        cast(csat_n as {{ type_double() }}),
         {{ safe_ratio('csat_satisfied', 'csat_n') }},
         csat_n,
         {{ wilson_low('csat_satisfied', 'csat_n') }},
@@ -95,8 +95,8 @@ kpis as (
     select
         'on_time_delivery_rate',
         'OTD: delivered lines delivered on or before the promised date / delivered lines (Wilson interval)',
-        cast(on_time_lines as {{ dbt.type_float() }}),
-        cast(delivered_lines as {{ dbt.type_float() }}),
+        cast(on_time_lines as {{ type_double() }}),
+        cast(delivered_lines as {{ type_double() }}),
         {{ safe_ratio('on_time_lines', 'delivered_lines') }},
         delivered_lines,
         {{ wilson_low('on_time_lines', 'delivered_lines') }},
@@ -109,8 +109,8 @@ kpis as (
     select
         'final_inspection_defective_rate',
         'Defective rate: defective units / units inspected at final inspection (Wilson interval)',
-        cast(defective_units as {{ dbt.type_float() }}),
-        cast(inspected_units as {{ dbt.type_float() }}),
+        cast(defective_units as {{ type_double() }}),
+        cast(inspected_units as {{ type_double() }}),
         {{ safe_ratio('defective_units', 'inspected_units') }},
         cast(inspected_units as {{ dbt.type_bigint() }}),
         {{ wilson_low('defective_units', 'inspected_units') }},
@@ -123,8 +123,8 @@ kpis as (
     select
         'complaints_per_1000_orders',
         'Complaint rate: justified complaints received / orders booked × 1,000 (calendar basis; Poisson-normal interval)',
-        cast(complaint_totals.justified_complaints as {{ dbt.type_float() }}),
-        cast(order_totals.orders as {{ dbt.type_float() }}),
+        cast(complaint_totals.justified_complaints as {{ type_double() }}),
+        cast(order_totals.orders as {{ type_double() }}),
         case when order_totals.orders > 0 then 1000.0 * complaint_totals.justified_complaints / order_totals.orders end,
         order_totals.orders,
         case when order_totals.orders > 0
@@ -136,6 +136,22 @@ kpis as (
         complaint_totals.last_date
     from complaint_totals
     cross join order_totals
+),
+
+final as (
+    select
+        kpi,
+        definition,
+        cast(numerator as {{ type_double() }}) as numerator,
+        cast(denominator as {{ type_double() }}) as denominator,
+        cast(kpi_value as {{ type_double() }}) as kpi_value,
+        cast(n as bigint) as n,
+        cast(ci_low as {{ type_double() }}) as ci_low,
+        cast(ci_high as {{ type_double() }}) as ci_high,
+        unit,
+        cast(period_start as date) as period_start,
+        cast(period_end as date) as period_end
+    from kpis
 )
 
-select * from kpis
+select * from final
