@@ -47,7 +47,7 @@ test: venv manifest
 check: venv manifest
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/sqlfluff lint dbt/models dbt/macros
+	CQM_DUCKDB_PATH=$$(mktemp -d)/lint.duckdb $(BIN)/sqlfluff lint dbt/models
 	$(BIN)/mypy
 	$(DBT) parse $(DBT_ARGS) --quiet
 	$(BIN)/python -c "from dagster_project.definitions import defs; defs.resolve_all_job_defs(); print('definitions load')"

@@ -40,7 +40,10 @@ def _dagster_home(home: Path) -> Path:
     d.mkdir(parents=True, exist_ok=True)
     cfg = d / "dagster.yaml"
     if not cfg.exists():
-        cfg.write_text("telemetry:\n  enabled: false\nconcurrency:\n  pools:\n    default_limit: 1\n", encoding="utf-8")
+        cfg.write_text(
+            "telemetry:\n  enabled: false\nconcurrency:\n  pools:\n    default_limit: 1\n",
+            encoding="utf-8",
+        )
     os.environ["DAGSTER_HOME"] = str(d)
     return d
 
@@ -60,10 +63,17 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     out = Path(args.out).resolve()
     print(f"Simulating source systems (scale {args.scale}, seed {args.seed}) into {out}")
     t0 = time.monotonic()
-    counts = simulate(out, args.scale, args.seed, progress=lambda m, n, lines: _bar(m, n, f"months, {lines:,} order lines"))
-    print(f"  wrote {counts['order_lines']:,} order lines, {counts['deliveries']:,} deliveries, "
-          f"{counts['tracking_events']:,} carrier events, {counts['cases']:,} complaints, "
-          f"{counts['survey_responses']:,} survey responses in {time.monotonic() - t0:.1f} s")
+    counts = simulate(
+        out,
+        args.scale,
+        args.seed,
+        progress=lambda m, n, lines: _bar(m, n, f"months, {lines:,} order lines"),
+    )
+    print(
+        f"  wrote {counts['order_lines']:,} order lines, {counts['deliveries']:,} deliveries, "
+        f"{counts['tracking_events']:,} carrier events, {counts['cases']:,} complaints, "
+        f"{counts['survey_responses']:,} survey responses in {time.monotonic() - t0:.1f} s"
+    )
     return 0
 
 
@@ -74,7 +84,9 @@ def demo_sources(home: Path) -> Iterator[Path]:
 
     src = _sources_dir(home)
     if not (src / "crm").is_dir():
-        raise CliError(f"no demo sources in {src}: run `cqm simulate --out {src}` or `cqm demo` first")
+        raise CliError(
+            f"no demo sources in {src}: run `cqm simulate --out {src}` or `cqm demo` first"
+        )
     server = start_in_thread(src / "crm", token=DEMO_TOKEN)
     env = {
         "CQM_CRM_URL": server.url,
@@ -98,11 +110,22 @@ def demo_sources(home: Path) -> Iterator[Path]:
 
 
 def _check_sources_configured() -> None:
-    missing = [k for k in ("CQM_CRM_URL", "CQM_CRM_TOKEN", "CQM_ERP_URL", "CQM_LOGISTICS_DIR", "CQM_SURVEYS_DIR")
-               if not os.environ.get(k)]
+    missing = [
+        k
+        for k in (
+            "CQM_CRM_URL",
+            "CQM_CRM_TOKEN",
+            "CQM_ERP_URL",
+            "CQM_LOGISTICS_DIR",
+            "CQM_SURVEYS_DIR",
+        )
+        if not os.environ.get(k)
+    ]
     if missing:
-        raise CliError(f"source settings missing: set {', '.join(missing)} (see README, 'Bring your own data'), "
-                       "or use --demo to run against the simulated sources")
+        raise CliError(
+            f"source settings missing: set {', '.join(missing)} (see README, 'Bring your own data'), "
+            "or use --demo to run against the simulated sources"
+        )
 
 
 def _ensure_manifest() -> None:
@@ -110,10 +133,24 @@ def _ensure_manifest() -> None:
     if not manifest.exists():
         print("Parsing the dbt project (first run) …")
         dbt = str(Path(sys.executable).parent / "dbt")
-        res = subprocess.run([dbt, "parse", "--project-dir", str(PROJECT_ROOT / "dbt"), "--profiles-dir",
-                              str(PROJECT_ROOT / "dbt"), "--quiet"], capture_output=True, text=True, check=False)
+        res = subprocess.run(
+            [
+                dbt,
+                "parse",
+                "--project-dir",
+                str(PROJECT_ROOT / "dbt"),
+                "--profiles-dir",
+                str(PROJECT_ROOT / "dbt"),
+                "--quiet",
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         if res.returncode != 0:
-            raise CliError(f"dbt parse failed: {(res.stdout + res.stderr).strip().splitlines()[-1:]}")
+            raise CliError(
+                f"dbt parse failed: {(res.stdout + res.stderr).strip().splitlines()[-1:]}"
+            )
 
 
 def run_pipeline(home: Path, selection: list[str] | None = None) -> Any:
@@ -125,15 +162,27 @@ def run_pipeline(home: Path, selection: list[str] | None = None) -> Any:
     from dagster_project.definitions import defs
 
     job = defs.resolve_job_def("materialize_all")
-    run_config = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}, "progress": {"config": {"enabled": True}}}}
+    run_config = {
+        "loggers": {
+            "console": {"config": {"log_level": "CRITICAL"}},
+            "progress": {"config": {"enabled": True}},
+        }
+    }
     asset_selection = [dg.AssetKey.from_user_string(s) for s in selection] if selection else None
     log_path = home / "warehouse" / "logs" / "last_run.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     # dbt's own log lines go to the run log; the progress logger writes one line per step to the terminal
-    with dg.DagsterInstance.get() as instance, log_path.open("w", encoding="utf-8") as log, \
-            contextlib.redirect_stdout(log):
-        result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=run_config,
-                                        asset_selection=asset_selection)
+    with (
+        dg.DagsterInstance.get() as instance,
+        log_path.open("w", encoding="utf-8") as log,
+        contextlib.redirect_stdout(log),
+    ):
+        result = job.execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            run_config=run_config,
+            asset_selection=asset_selection,
+        )
     if not result.success:
         reasons = []
         for ev in result.all_events:
@@ -141,11 +190,19 @@ def run_pipeline(home: Path, selection: list[str] | None = None) -> Any:
                 err = getattr(ev.event_specific_data, "error", None)
                 msg = (getattr(err, "message", "") or "").strip().splitlines()
                 reasons.append(f"{ev.step_key}: {msg[0] if msg else 'failed'}")
-            elif ev.event_type_value == "ASSET_CHECK_EVALUATION" and not ev.event_specific_data.passed:
-                d = ev.event_specific_data
-                reasons.append(f"check {d.check_name} on {d.asset_key.to_user_string()}: {(d.description or '').strip()}")
-        first = reasons[0] if reasons else f"see {log_path} or the Dagster UI (make dev) for details"
-        raise CliError(f"the run failed and nothing was published (the previous serving file is unchanged): {first}")
+            elif ev.event_type_value == "ASSET_CHECK_EVALUATION" and not getattr(
+                ev.event_specific_data, "passed", True
+            ):
+                d: Any = ev.event_specific_data
+                reasons.append(
+                    f"check {d.check_name} on {d.asset_key.to_user_string()}: {(d.description or '').strip()}"
+                )
+        first = (
+            reasons[0] if reasons else f"see {log_path} or the Dagster UI (make dev) for details"
+        )
+        raise CliError(
+            f"the run failed and nothing was published (the previous serving file is unchanged): {first}"
+        )
     return result
 
 
@@ -165,7 +222,11 @@ def print_kpis(home: Path) -> None:
     for r in rows:
         name, fmt, _ = labels.get(r["kpi"], (r["kpi"], "{:.4f}", 1.0))
         value = "n/a" if r["kpi_value"] is None else fmt.format(r["kpi_value"])
-        ci = "" if r["ci_low"] is None else f"  [{fmt.format(r['ci_low'])}, {fmt.format(r['ci_high'])}]"
+        ci = (
+            ""
+            if r["ci_low"] is None
+            else f"  [{fmt.format(r['ci_low'])}, {fmt.format(r['ci_high'])}]"
+        )
         print(f"  {name:<30} {value:>9}{ci:<24} n = {int(r['n']):,}")
     print(f"\nServing file: {serving}\n  open it read-only: duckdb -readonly {serving}")
 
@@ -205,17 +266,43 @@ def cmd_publish(args: argparse.Namespace) -> int:
     build = home / "warehouse" / "cqm.duckdb"
     os.environ["CQM_DUCKDB_PATH"] = str(build)
     dbt = str(Path(sys.executable).parent / "dbt")
-    res = subprocess.run([dbt, "test", "--project-dir", str(PROJECT_ROOT / "dbt"), "--profiles-dir", str(PROJECT_ROOT / "dbt"),
-                          "--quiet"], capture_output=True, text=True, check=False)
+    res = subprocess.run(
+        [
+            dbt,
+            "test",
+            "--project-dir",
+            str(PROJECT_ROOT / "dbt"),
+            "--profiles-dir",
+            str(PROJECT_ROOT / "dbt"),
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if res.returncode != 0:
-        raise CliError(f"dbt tests failed, nothing was published: {(res.stdout + res.stderr).strip().splitlines()[-1:]}")
+        raise CliError(
+            f"dbt tests failed, nothing was published: {(res.stdout + res.stderr).strip().splitlines()[-1:]}"
+        )
     checks = []
     for suite in SUITES.values():
         r = run_suite(suite, db_path=build)
-        checks.append(CheckRecord(f"gx_{suite.name}", suite.fq_table, r.passed, "critical" if not r.passed else "warning",
-                                  r.summary()))
-    result = publish(build, home / "warehouse" / "serving.duckdb", home / "warehouse" / "parquet", run_id="cli-publish",
-                     checks=checks)
+        checks.append(
+            CheckRecord(
+                f"gx_{suite.name}",
+                suite.fq_table,
+                r.passed,
+                "critical" if not r.passed else "warning",
+                r.summary(),
+            )
+        )
+    result = publish(
+        build,
+        home / "warehouse" / "serving.duckdb",
+        home / "warehouse" / "parquet",
+        run_id="cli-publish",
+        checks=checks,
+    )
     print(f"Published {len(result.row_counts)} tables to {result.serving_path}")
     return 0
 
@@ -227,8 +314,21 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     if not serving.exists():
         raise CliError(f"no serving file at {serving}: run `cqm demo` or `cqm materialize` first")
     streamlit = str(Path(sys.executable).parent / "streamlit")
-    return subprocess.call([streamlit, "run", str(app), "--server.address", "127.0.0.1", "--server.port", str(args.port),
-                            "--server.headless", "true", "--browser.gatherUsageStats", "false"])
+    return subprocess.call(
+        [
+            streamlit,
+            "run",
+            str(app),
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(args.port),
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ]
+    )
 
 
 def cmd_dev(args: argparse.Namespace) -> int:
@@ -236,19 +336,41 @@ def cmd_dev(args: argparse.Namespace) -> int:
     _ensure_manifest()
     _dagster_home(home)
     if not (_sources_dir(home) / "crm").is_dir():
-        cmd_simulate(argparse.Namespace(scale=args.scale, seed=args.seed, out=str(_sources_dir(home))))
+        cmd_simulate(
+            argparse.Namespace(scale=args.scale, seed=args.seed, out=str(_sources_dir(home)))
+        )
     dagster = str(Path(sys.executable).parent / "dagster")
     with demo_sources(home):
-        print("Dagster UI on http://127.0.0.1:%d (Ctrl-C to stop)" % args.port)
-        return subprocess.call([dagster, "dev", "-m", "dagster_project.definitions", "-h", "127.0.0.1", "-p", str(args.port)],
-                               cwd=str(PROJECT_ROOT))
+        print(f"Dagster UI on http://127.0.0.1:{args.port} (Ctrl-C to stop)")
+        return subprocess.call(
+            [
+                dagster,
+                "dev",
+                "-m",
+                "dagster_project.definitions",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(args.port),
+            ],
+            cwd=str(PROJECT_ROOT),
+        )
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="cqm", description="Customer Quality Warehouse: extract, build, check, publish.")
+    p = argparse.ArgumentParser(
+        prog="cqm", description="Customer Quality Warehouse: extract, build, check, publish."
+    )
     sub = p.add_subparsers(dest="command", required=True)
-    d = sub.add_parser("demo", help="simulate the sources, materialize everything, publish, print the KPIs")
-    d.add_argument("--scale", type=float, default=1.0, help="size of the simulated world (1.0 ≈ 20k order lines)")
+    d = sub.add_parser(
+        "demo", help="simulate the sources, materialize everything, publish, print the KPIs"
+    )
+    d.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        help="size of the simulated world (1.0 ≈ 20k order lines)",
+    )
     d.add_argument("--seed", type=int, default=42)
     d.set_defaults(func=cmd_demo)
     s = sub.add_parser("simulate", help="write the demo source systems only")
@@ -256,16 +378,26 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--seed", type=int, default=42)
     s.add_argument("--out", required=True, help="output folder")
     s.set_defaults(func=cmd_simulate)
-    m = sub.add_parser("materialize", help="materialize every asset (or --select some) through Dagster")
-    m.add_argument("--select", nargs="*", help="asset keys such as raw/crm_cases marts/fct_shipments")
-    m.add_argument("--demo", action="store_true", help="read the simulated sources in warehouse/sources")
+    m = sub.add_parser(
+        "materialize", help="materialize every asset (or --select some) through Dagster"
+    )
+    m.add_argument(
+        "--select", nargs="*", help="asset keys such as raw/crm_cases marts/fct_shipments"
+    )
+    m.add_argument(
+        "--demo", action="store_true", help="read the simulated sources in warehouse/sources"
+    )
     m.set_defaults(func=cmd_materialize)
-    pb = sub.add_parser("publish", help="re-audit the build file and publish it to warehouse/serving.duckdb")
+    pb = sub.add_parser(
+        "publish", help="re-audit the build file and publish it to warehouse/serving.duckdb"
+    )
     pb.set_defaults(func=cmd_publish)
     db = sub.add_parser("dashboard", help="serve the dashboards on 127.0.0.1 from the serving file")
     db.add_argument("--port", type=int, default=8501)
     db.set_defaults(func=cmd_dashboard)
-    dv = sub.add_parser("dev", help="open the Dagster UI with the whole graph, against the demo sources")
+    dv = sub.add_parser(
+        "dev", help="open the Dagster UI with the whole graph, against the demo sources"
+    )
     dv.add_argument("--port", type=int, default=3000)
     dv.add_argument("--scale", type=float, default=1.0)
     dv.add_argument("--seed", type=int, default=42)
@@ -286,12 +418,19 @@ def main(argv: list[str] | None = None) -> None:
         if os.environ.get("CQM_DEBUG"):
             raise
         text = str(exc).strip().splitlines()
-        if "lock" in str(exc).lower() and "duckdb" in str(exc).lower() or "Could not set lock" in str(exc):
-            print(f"cqm: the build file is locked by another process ({text[0] if text else exc}); close that process — "
-                  "BI tools should open warehouse/serving.duckdb read-only, never the build file", file=sys.stderr)
+        if (
+            "lock" in str(exc).lower() and "duckdb" in str(exc).lower()
+        ) or "Could not set lock" in str(exc):
+            print(
+                f"cqm: the build file is locked by another process ({text[0] if text else exc}); close that process — "
+                "BI tools should open warehouse/serving.duckdb read-only, never the build file",
+                file=sys.stderr,
+            )
         else:
-            print(f"cqm: {exc.__class__.__name__}: {text[0] if text else ''} (set CQM_DEBUG=1 for the traceback)",
-                  file=sys.stderr)
+            print(
+                f"cqm: {exc.__class__.__name__}: {text[0] if text else ''} (set CQM_DEBUG=1 for the traceback)",
+                file=sys.stderr,
+            )
         code = 1
     sys.exit(code)
 

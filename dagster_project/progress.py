@@ -36,13 +36,17 @@ class ProgressHandler(logging.Handler):
         elif kind == "ASSET_CHECK_EVALUATION":
             ev = event.event_specific_data
             if not ev.passed:
-                out.write(f"    ! check {ev.check_name} on {ev.asset_key.to_user_string()} failed: "
-                          f"{(ev.description or '').strip()}\n")
+                out.write(
+                    f"    ! check {ev.check_name} on {ev.asset_key.to_user_string()} failed: "
+                    f"{(ev.description or '').strip()}\n"
+                )
         out.flush()
 
 
-@dg.logger(config_schema={"enabled": dg.Field(bool, default_value=False)},
-           description="Short progress lines on stdout (used by the cqm command line).")
+@dg.logger(
+    config_schema={"enabled": dg.Field(bool, default_value=False)},
+    description="Short progress lines on stdout (used by the cqm command line).",
+)
 def progress_logger(init_context: dg.InitLoggerContext) -> logging.Logger:
     logger = logging.Logger("cqm_progress", level=logging.DEBUG)
     if init_context.logger_config["enabled"]:

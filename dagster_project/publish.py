@@ -20,6 +20,8 @@ from typing import Any
 
 import duckdb
 
+from ingestion.common.settings import scalar
+
 PUBLISHED_SCHEMAS = ("marts", "reporting")
 PUBLISH_LOG_DDL = """create table if not exists meta.publish_log (
     publish_id varchar, published_at timestamptz, run_id varchar, code_version varchar,
@@ -52,11 +54,21 @@ class PublishResult:
 def code_version() -> str:
     root = Path(__file__).resolve().parent.parent
     try:
-        out = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                             timeout=5, check=False)
+        out = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
         if out.returncode == 0 and out.stdout.strip():
-            dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
-                                   capture_output=True, text=True, timeout=5, check=False).stdout.strip()
+            dirty = subprocess.run(
+                ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+                capture_output=True,
+                text=True,
+                timeout=5,
+                check=False,
+            ).stdout.strip()
             return out.stdout.strip() + ("-dirty" if dirty else "")
     except (OSError, subprocess.SubprocessError):
         pass
@@ -72,19 +84,29 @@ def _tables(conn: duckdb.DuckDBPyConnection, catalog: str) -> list[tuple[str, st
     rows = conn.execute(
         "select table_schema, table_name from information_schema.tables "
         "where table_catalog = ? and table_schema in ('marts', 'reporting') and table_type = 'BASE TABLE' "
-        "order by table_schema, table_name", [catalog]).fetchall()
+        "order by table_schema, table_name",
+        [catalog],
+    ).fetchall()
     return [(str(s), str(t)) for s, t in rows]
 
 
-def publish(build_path: Path, serving_path: Path, parquet_dir: Path, *, run_id: str,
-            checks: list[CheckRecord] | None = None) -> PublishResult:
+def publish(
+    build_path: Path,
+    serving_path: Path,
+    parquet_dir: Path,
+    *,
+    run_id: str,
+    checks: list[CheckRecord] | None = None,
+) -> PublishResult:
     """Publish every table of the build file's marts and reporting schemas. Returns what was published."""
     if not build_path.exists():
         raise PublishError(f"publish: build file {build_path} does not exist; materialize first")
     checks = checks or []
     failed = [c for c in checks if not c.passed and c.severity == "critical"]
     if failed:
-        raise PublishError(f"publish refused: check {failed[0].check_name} on {failed[0].asset} failed ({failed[0].description})")
+        raise PublishError(
+            f"publish refused: check {failed[0].check_name} on {failed[0].asset} failed ({failed[0].description})"
+        )
     serving_path.parent.mkdir(parents=True, exist_ok=True)
     publish_id = uuid.uuid4().hex
     tmp = serving_path.with_name(f".{serving_path.name}.{publish_id}.tmp")
@@ -96,38 +118,66 @@ def publish(build_path: Path, serving_path: Path, parquet_dir: Path, *, run_id: 
             conn.execute(f"attach '{build_path}' as build (read_only)")
             tables = _tables(conn, "build")
             if not tables:
-                raise PublishError(f"publish: build file {build_path} has no tables in schemas marts or reporting")
+                raise PublishError(
+                    f"publish: build file {build_path} has no tables in schemas marts or reporting"
+                )
             for schema in (*PUBLISHED_SCHEMAS, "meta"):
                 conn.execute(f"create schema if not exists {schema}")
             for schema, table in tables:
-                conn.execute(f'create table {schema}."{table}" as select * from build.{schema}."{table}"')
-                row_counts[f"{schema}.{table}"] = int(conn.execute(f'select count(*) from {schema}."{table}"').fetchone()[0])  # type: ignore[index]
+                conn.execute(
+                    f'create table {schema}."{table}" as select * from build.{schema}."{table}"'
+                )
+                row_counts[f"{schema}.{table}"] = int(
+                    scalar(conn, f'select count(*) from {schema}."{table}"')
+                )
             conn.execute("detach build")
             conn.execute(PUBLISH_LOG_DDL)
             conn.execute(CHECK_RESULTS_DDL)
             if serving_path.exists():
                 # carry the history over; the old file may be open read-only by BI tools, which is fine
                 conn.execute(f"attach '{serving_path}' as previous (read_only)")
-                has_log = conn.execute("select count(*) from information_schema.tables where table_catalog = 'previous' "
-                                       "and table_schema = 'meta' and table_name = 'publish_log'").fetchone()
+                has_log = conn.execute(
+                    "select count(*) from information_schema.tables where table_catalog = 'previous' "
+                    "and table_schema = 'meta' and table_name = 'publish_log'"
+                ).fetchone()
                 if has_log and has_log[0]:
-                    conn.execute("insert into meta.publish_log select * from previous.meta.publish_log")
+                    conn.execute(
+                        "insert into meta.publish_log select * from previous.meta.publish_log"
+                    )
                 conn.execute("detach previous")
-            summary = {"checks": len(checks), "passed": sum(c.passed for c in checks),
-                       "warnings": sum((not c.passed) and c.severity != "critical" for c in checks)}
-            conn.execute("insert into meta.publish_log values (?, ?, ?, ?, ?, ?, ?)",
-                         [publish_id, now, run_id, code_version(), json.dumps(row_counts, sort_keys=True),
-                          json.dumps(summary, sort_keys=True), len(tables)])
+            summary = {
+                "checks": len(checks),
+                "passed": sum(c.passed for c in checks),
+                "warnings": sum((not c.passed) and c.severity != "critical" for c in checks),
+            }
+            conn.execute(
+                "insert into meta.publish_log values (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    publish_id,
+                    now,
+                    run_id,
+                    code_version(),
+                    json.dumps(row_counts, sort_keys=True),
+                    json.dumps(summary, sort_keys=True),
+                    len(tables),
+                ],
+            )
             for c in checks:
-                conn.execute("insert into meta.check_results values (?, ?, ?, ?, ?, ?)",
-                             [publish_id, c.check_name, c.asset, c.passed, c.severity, c.description])
-            row_counts["meta.publish_log"] = int(conn.execute("select count(*) from meta.publish_log").fetchone()[0])  # type: ignore[index]
+                conn.execute(
+                    "insert into meta.check_results values (?, ?, ?, ?, ?, ?)",
+                    [publish_id, c.check_name, c.asset, c.passed, c.severity, c.description],
+                )
+            row_counts["meta.publish_log"] = int(
+                scalar(conn, "select count(*) from meta.publish_log")
+            )
             row_counts["meta.check_results"] = len(checks)
             # Parquet copies, written beside the final folder first
             for schema, table in [*tables, ("meta", "publish_log"), ("meta", "check_results")]:
                 out = parquet_tmp / schema / f"{table}.parquet"
                 out.parent.mkdir(parents=True, exist_ok=True)
-                conn.execute(f"copy (select * from {schema}.\"{table}\") to '{out}' (format parquet)")
+                conn.execute(
+                    f"copy (select * from {schema}.\"{table}\") to '{out}' (format parquet)"
+                )
             conn.execute("checkpoint")
         os.replace(tmp, serving_path)
         for src in sorted(parquet_tmp.rglob("*.parquet")):

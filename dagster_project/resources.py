@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-import sys
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 
 
-class WarehouseResource(dg.ConfigurableResource):  # type: ignore[type-arg]
+class WarehouseResource(dg.ConfigurableResource):
     """The build file (written only by the pipeline), the serving file and its Parquet copies."""
 
     home: str
@@ -43,16 +43,16 @@ class WarehouseResource(dg.ConfigurableResource):  # type: ignore[type-arg]
             conn.close()
 
 
-class CrmSource(dg.ConfigurableResource):  # type: ignore[type-arg]
+class CrmSource(dg.ConfigurableResource):
     base_url: str
     token: str
 
 
-class ErpSource(dg.ConfigurableResource):  # type: ignore[type-arg]
+class ErpSource(dg.ConfigurableResource):
     url: str
 
 
-class FolderSource(dg.ConfigurableResource):  # type: ignore[type-arg]
+class FolderSource(dg.ConfigurableResource):
     path: str
 
 
@@ -68,5 +68,7 @@ def default_resources() -> dict[str, object]:
         "logistics_inbox": FolderSource(path=dg.EnvVar("CQM_LOGISTICS_DIR")),
         "survey_exports": FolderSource(path=dg.EnvVar("CQM_SURVEYS_DIR")),
         # the dbt of this virtualenv, whether or not the virtualenv is on PATH
-        "dbt": DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=str(Path(sys.executable).parent / "dbt")),
+        "dbt": DbtCliResource(
+            project_dir=DBT_PROJECT, dbt_executable=str(Path(sys.executable).parent / "dbt")
+        ),
     }

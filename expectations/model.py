@@ -26,3 +26,12 @@ class Suite:
     @property
     def fq_table(self) -> str:
         return f"{self.schema}.{self.table}"
+
+
+def __getattr__(name: str) -> Any:
+    # BLOCK / WARN severities, imported lazily so the model can be used without loading GX
+    if name in ("BLOCK", "WARN"):
+        from great_expectations.expectations.metadata_types import FailureSeverity
+
+        return FailureSeverity.CRITICAL if name == "BLOCK" else FailureSeverity.WARNING
+    raise AttributeError(name)

@@ -18,10 +18,15 @@ from typing import Any
 import duckdb
 
 from expectations.model import Suite
+from ingestion.common.settings import scalar
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-TABLE_LEVEL = {"expect_table_row_count_to_be_between", "expect_table_columns_to_match_set",
-               "expect_column_to_exist", "expect_table_column_count_to_be_between"}
+TABLE_LEVEL = {
+    "expect_table_row_count_to_be_between",
+    "expect_table_columns_to_match_set",
+    "expect_column_to_exist",
+    "expect_table_column_count_to_be_between",
+}
 
 
 @dataclass
@@ -43,8 +48,10 @@ class ExpectationOutcome:
     def sentence(self, table: str) -> str:
         col = f" column {self.column}" if self.column else ""
         if self.unexpected_count:
-            return (f"{table}{col}: {self.expectation} failed for {self.unexpected_count} of {self.element_count} rows "
-                    f"({self.unexpected_percent:.2f} %), e.g. {self.sample[:3]}")
+            return (
+                f"{table}{col}: {self.expectation} failed for {self.unexpected_count} of {self.element_count} rows "
+                f"({self.unexpected_percent:.2f} %), e.g. {self.sample[:3]}"
+            )
         return f"{table}{col}: {self.expectation} failed (observed {self.observed})"
 
 
@@ -69,8 +76,10 @@ class SuiteResult:
 
     def summary(self) -> str:
         if self.passed:
-            return (f"{self.suite}: {len(self.outcomes)} expectations on {self.rows} rows of {self.table} passed"
-                    + (f" ({len(self.warnings)} warnings)" if self.warnings else ""))
+            return (
+                f"{self.suite}: {len(self.outcomes)} expectations on {self.rows} rows of {self.table} passed"
+                + (f" ({len(self.warnings)} warnings)" if self.warnings else "")
+            )
         return self.blocking_failures[0].sentence(self.table)
 
 
@@ -92,10 +101,16 @@ def _validate(frame: Any, expectations: list[Any]) -> list[Any]:
 
     suite = gx.ExpectationSuite(name="chunk_suite", expectations=[e.copy() for e in expectations])
     batch = _batch_definition().get_batch(batch_parameters={"dataframe": frame})
-    return list(batch.validate(suite, result_format={"result_format": "SUMMARY", "partial_unexpected_count": 5}).results)
+    return list(
+        batch.validate(
+            suite, result_format={"result_format": "SUMMARY", "partial_unexpected_count": 5}
+        ).results
+    )
 
 
-def run_suite(suite: Suite, *, db_path: Path | None = None, conn: duckdb.DuckDBPyConnection | None = None) -> SuiteResult:
+def run_suite(
+    suite: Suite, *, db_path: Path | None = None, conn: duckdb.DuckDBPyConnection | None = None
+) -> SuiteResult:
     """Validate `suite` against its table. Opens `db_path` read-only unless a connection is given."""
     own = conn is None
     if conn is None:
@@ -103,41 +118,66 @@ def run_suite(suite: Suite, *, db_path: Path | None = None, conn: duckdb.DuckDBP
             raise ValueError("run_suite needs db_path or conn")
         conn = duckdb.connect(str(db_path), read_only=True)
     try:
-        exists = conn.execute("select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-                              [suite.schema, suite.table]).fetchone()
+        exists = conn.execute(
+            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+            [suite.schema, suite.table],
+        ).fetchone()
         if not exists or not exists[0]:
-            missing = ExpectationOutcome("table_exists", None, "critical", False, observed=f"no table {suite.fq_table}")
+            missing = ExpectationOutcome(
+                "table_exists", None, "critical", False, observed=f"no table {suite.fq_table}"
+            )
             return SuiteResult(suite.name, suite.fq_table, 0, [missing])
         cols = ", ".join(f'"{c}"' for c in suite.columns) if suite.columns else "*"
-        total_rows = int(conn.execute(f'select count(*) from "{suite.schema}"."{suite.table}"').fetchone()[0])  # type: ignore[index]
+        total_rows = int(scalar(conn, f'select count(*) from "{suite.schema}"."{suite.table}"'))
         table_level = [e for e in suite.expectations if e.expectation_type in TABLE_LEVEL]
         row_level = [e for e in suite.expectations if e.expectation_type not in TABLE_LEVEL]
         outcomes: dict[int, ExpectationOutcome] = {}
 
         def fold(i: int, exp: Any, res: Any) -> None:
             r = res.result or {}
-            sev = str(getattr(exp, "severity", "critical").value if hasattr(getattr(exp, "severity", None), "value") else getattr(exp, "severity", "critical"))
-            out = outcomes.setdefault(i, ExpectationOutcome(exp.expectation_type, getattr(exp, "column", None), sev, True,
-                                                            kwargs={k: v for k, v in res.expectation_config.kwargs.items() if k != "batch_id"}))
+            raw_sev = getattr(exp, "severity", "critical")
+            sev = str(getattr(raw_sev, "value", raw_sev))
+            out = outcomes.setdefault(
+                i,
+                ExpectationOutcome(
+                    exp.expectation_type,
+                    getattr(exp, "column", None),
+                    sev,
+                    True,
+                    kwargs={
+                        k: v for k, v in res.expectation_config.kwargs.items() if k != "batch_id"
+                    },
+                ),
+            )
             out.success = out.success and bool(res.success)
             out.element_count += int(r.get("element_count", 0) or 0)
             out.unexpected_count += int(r.get("unexpected_count", 0) or 0)
             if not res.success:
-                out.sample = (out.sample + [x for x in r.get("partial_unexpected_list", []) or []])[:5]
+                out.sample = (out.sample + [x for x in r.get("partial_unexpected_list", []) or []])[
+                    :5
+                ]
                 out.observed = r.get("observed_value", out.observed)
 
-        reader = conn.execute(f'select {cols} from "{suite.schema}"."{suite.table}"').fetch_record_batch(suite.chunk_rows)
+        reader = conn.execute(
+            f'select {cols} from "{suite.schema}"."{suite.table}"'
+        ).fetch_record_batch(suite.chunk_rows)
         first = True
         for record_batch in reader:
             frame = record_batch.to_pandas()
             exps = row_level + (table_level if first else [])
-            idx = list(range(len(row_level))) + ([len(row_level) + j for j in range(len(table_level))] if first else [])
+            idx = list(range(len(row_level))) + (
+                [len(row_level) + j for j in range(len(table_level))] if first else []
+            )
             for i, exp, res in zip(idx, exps, _validate(frame, exps), strict=True):
                 fold(i, exp, res)
             first = False
         if first:  # empty table: validate an empty frame with the table's columns
-            frame = conn.execute(f'select {cols} from "{suite.schema}"."{suite.table}" limit 0').fetch_df()
-            for i, (exp, res) in enumerate(zip(suite.expectations, _validate(frame, suite.expectations), strict=True)):
+            frame = conn.execute(
+                f'select {cols} from "{suite.schema}"."{suite.table}" limit 0'
+            ).fetch_df()
+            for i, (exp, res) in enumerate(
+                zip(suite.expectations, _validate(frame, suite.expectations), strict=True)
+            ):
                 fold(i, exp, res)
         # table-level row counts must see the whole table, not the first chunk
         for j, exp in enumerate(table_level):

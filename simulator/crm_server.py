@@ -44,8 +44,14 @@ class CrmData:
         self.objects: dict[str, list[dict[str, Any]]] = {}
         for name in OBJECTS:
             path = root / f"{name}.jsonl"
-            rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line] if path.exists() else []
-            rows.sort(key=lambda r: (_ts_key(r.get("SystemModstamp") or r.get("CreatedDate")), r["Id"]))
+            rows = (
+                [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+                if path.exists()
+                else []
+            )
+            rows.sort(
+                key=lambda r: (_ts_key(r.get("SystemModstamp") or r.get("CreatedDate")), r["Id"])
+            )
             self.objects[name] = rows
 
 
@@ -71,21 +77,37 @@ class Handler(BaseHTTPRequestHandler):
             srv.request_count += 1
             roll = srv.rng.random()
         if self.headers.get("Authorization") != f"Bearer {srv.token}":
-            self._send(401, [{"errorCode": "INVALID_SESSION_ID", "message": "Session expired or invalid"}])
+            self._send(
+                401, [{"errorCode": "INVALID_SESSION_ID", "message": "Session expired or invalid"}]
+            )
             return
         if roll < srv.fail_rate / 2:
-            self._send(429, [{"errorCode": "REQUEST_LIMIT_EXCEEDED", "message": "Too many requests"}], {"Retry-After": "0"})
+            self._send(
+                429,
+                [{"errorCode": "REQUEST_LIMIT_EXCEEDED", "message": "Too many requests"}],
+                {"Retry-After": "0"},
+            )
             return
         if roll < srv.fail_rate:
-            self._send(500, [{"errorCode": "UNKNOWN_EXCEPTION", "message": "An unexpected error occurred"}])
+            self._send(
+                500, [{"errorCode": "UNKNOWN_EXCEPTION", "message": "An unexpected error occurred"}]
+            )
             return
         url = urlparse(self.path)
         if not url.path.startswith(API_PREFIX):
             self._send(404, [{"errorCode": "NOT_FOUND", "message": f"no resource {url.path}"}])
             return
-        obj = url.path[len(API_PREFIX):]
+        obj = url.path[len(API_PREFIX) :]
         if obj not in srv.data.objects:
-            self._send(404, [{"errorCode": "INVALID_TYPE", "message": f"sObject type '{obj}' is not supported"}])
+            self._send(
+                404,
+                [
+                    {
+                        "errorCode": "INVALID_TYPE",
+                        "message": f"sObject type '{obj}' is not supported",
+                    }
+                ],
+            )
             return
         q = {k: v[0] for k, v in parse_qs(url.query).items()}
         if "page" in q:
@@ -94,12 +116,18 @@ class Handler(BaseHTTPRequestHandler):
         else:
             since = _normalise_since(q.get("updated_since", "1970-01-01T00:00:00.000+0000"))
             offset, limit = 0, max(1, min(int(q.get("limit", "2000")), 2000))
-        rows = [r for r in srv.data.objects[obj] if _ts_key(r.get("SystemModstamp") or r.get("CreatedDate")) >= since]
-        page = rows[offset:offset + limit]
+        rows = [
+            r
+            for r in srv.data.objects[obj]
+            if _ts_key(r.get("SystemModstamp") or r.get("CreatedDate")) >= since
+        ]
+        page = rows[offset : offset + limit]
         done = offset + limit >= len(rows)
         body: dict[str, Any] = {"totalSize": len(rows), "done": done, "records": page}
         if not done:
-            token = base64.urlsafe_b64encode(json.dumps({"since": since, "offset": offset + limit, "limit": limit}).encode()).decode()
+            token = base64.urlsafe_b64encode(
+                json.dumps({"since": since, "offset": offset + limit, "limit": limit}).encode()
+            ).decode()
             body["nextRecordsUrl"] = f"{API_PREFIX}{obj}?{urlencode({'page': token})}"
         self._send(200, body)
 
@@ -107,7 +135,14 @@ class Handler(BaseHTTPRequestHandler):
 class CrmServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, root: Path, port: int = 0, token: str = "demo-token", fail_rate: float = 0.0, seed: int = 0) -> None:
+    def __init__(
+        self,
+        root: Path,
+        port: int = 0,
+        token: str = "demo-token",
+        fail_rate: float = 0.0,
+        seed: int = 0,
+    ) -> None:
         super().__init__(("127.0.0.1", port), Handler)
         self.data = CrmData(root)
         self.token = token
@@ -121,7 +156,9 @@ class CrmServer(ThreadingHTTPServer):
         return f"http://127.0.0.1:{self.server_address[1]}"
 
 
-def start_in_thread(root: Path, token: str = "demo-token", fail_rate: float = 0.0, port: int = 0) -> CrmServer:
+def start_in_thread(
+    root: Path, token: str = "demo-token", fail_rate: float = 0.0, port: int = 0
+) -> CrmServer:
     server = CrmServer(root, port=port, token=token, fail_rate=fail_rate)
     threading.Thread(target=server.serve_forever, name="crm-demo-server", daemon=True).start()
     return server

@@ -40,7 +40,14 @@ REGIONS = ["Northeast", "Southeast", "Midwest", "West"]
 INDUSTRIES = ["Automotive", "Electronics", "Machinery", "Medical", "Consumer goods"]
 
 FAMILIES = ["Pumps", "Valves", "Sensors", "Controllers", "Actuators", "Fittings"]
-LINES = [("1000", "L1"), ("1000", "L2"), ("1000", "L3"), ("2000", "L4"), ("2000", "L5"), ("2000", "L6")]
+LINES = [
+    ("1000", "L1"),
+    ("1000", "L2"),
+    ("1000", "L3"),
+    ("2000", "L4"),
+    ("2000", "L5"),
+    ("2000", "L6"),
+]
 # base proportion defective per line (final inspection)
 LINE_DEFECT_RATE = {"L1": 0.020, "L2": 0.022, "L3": 0.015, "L4": 0.012, "L5": 0.018, "L6": 0.010}
 # parallel trend shared by treated and control lines (relative drift per month)
@@ -56,7 +63,10 @@ CARRIERS = [
     ("EXLA", "Estes Express", 0.07, 2.0, "LT"),
 ]
 # origin terminal per plant, destination city per region: (city, state, iana zone, EDI time code)
-PLANT_CITY = {"1000": ("Columbus", "OH", "America/New_York", "ET"), "2000": ("Denver", "CO", "America/Denver", "MT")}
+PLANT_CITY = {
+    "1000": ("Columbus", "OH", "America/New_York", "ET"),
+    "2000": ("Denver", "CO", "America/Denver", "MT"),
+}
 REGION_CITY = {
     "Northeast": ("Boston", "MA", "America/New_York", "ET"),
     "Southeast": ("Atlanta", "GA", "America/New_York", "ET"),
@@ -164,8 +174,10 @@ class World:
         self.rng = np.random.default_rng(seed)
         self.master = self._master()
         n = self.master.customers.height
-        self.state = State(active=np.ones(n, dtype=bool),
-                           exposure_until=np.full(n, np.datetime64("1970-01-01"), dtype="datetime64[D]"))
+        self.state = State(
+            active=np.ones(n, dtype=bool),
+            exposure_until=np.full(n, np.datetime64("1970-01-01"), dtype="datetime64[D]"),
+        )
 
     # ------------------------------------------------------------------ master data
     def _master(self) -> Master:
@@ -227,8 +239,12 @@ class World:
             {
                 "LIFNR": [f"S{i + 1:03d}" for i in range(n_sup)],
                 "NAME1": [f"Supplier {i + 1:03d} GmbH" for i in range(n_sup)],
-                "REJECT_RATE": [POOR_SUPPLIER_REJECT_RATE if f"S{i + 1:03d}" == POOR_SUPPLIER
-                                else SUPPLIER_REJECT_RATE for i in range(n_sup)],
+                "REJECT_RATE": [
+                    POOR_SUPPLIER_REJECT_RATE
+                    if f"S{i + 1:03d}" == POOR_SUPPLIER
+                    else SUPPLIER_REJECT_RATE
+                    for i in range(n_sup)
+                ],
             }
         )
         employees = pl.DataFrame({"EMPLOYEE_ID": [f"E{i:04d}" for i in range(20)]})
@@ -266,11 +282,16 @@ class World:
                     "control_line": CONTROL_LINE,
                     "go_live": INTERVENTION_DATE.isoformat(),
                     "defect_rate_multiplier": INTERVENTION_DEFECT_MULTIPLIER,
-                    "base_defect_rate": {k: LINE_DEFECT_RATE[k] for k in (INTERVENTION_LINE, CONTROL_LINE)},
+                    "base_defect_rate": {
+                        k: LINE_DEFECT_RATE[k] for k in (INTERVENTION_LINE, CONTROL_LINE)
+                    },
                     "common_trend_per_month": DEFECT_TREND_PER_MONTH,
                 },
-                "poor_supplier": {"supplier": POOR_SUPPLIER, "reject_rate": POOR_SUPPLIER_REJECT_RATE,
-                                  "other_suppliers_reject_rate": SUPPLIER_REJECT_RATE},
+                "poor_supplier": {
+                    "supplier": POOR_SUPPLIER,
+                    "reject_rate": POOR_SUPPLIER_REJECT_RATE,
+                    "other_suppliers_reject_rate": SUPPLIER_REJECT_RATE,
+                },
             },
         }
 
@@ -302,10 +323,19 @@ class World:
         for ci in np.flatnonzero(change & st.active):
             new_seg = SEGMENTS[int(rng.integers(0, 3))]
             if new_seg != seg[ci]:
-                seg_changes.append((cust["Id"][int(ci)], new_seg,
-                                    datetime(ms.year, ms.month, ms.day, 8, 0) + timedelta(days=int(rng.integers(0, days_in_month)))))
-        segment_changes = pl.DataFrame(seg_changes, schema={"Id": pl.Utf8, "Segment__c": pl.Utf8, "LastModifiedDate": pl.Datetime},
-                                       orient="row")
+                seg_changes.append(
+                    (
+                        cust["Id"][int(ci)],
+                        new_seg,
+                        datetime(ms.year, ms.month, ms.day, 8, 0)
+                        + timedelta(days=int(rng.integers(0, days_in_month))),
+                    )
+                )
+        segment_changes = pl.DataFrame(
+            seg_changes,
+            schema={"Id": pl.Utf8, "Segment__c": pl.Utf8, "LastModifiedDate": pl.Datetime},
+            orient="row",
+        )
         if seg_changes:
             upd = dict((a, b) for a, b, _ in seg_changes)
             new = [upd.get(i, s) for i, s in zip(cust["Id"].to_list(), seg.tolist(), strict=True)]
@@ -323,9 +353,14 @@ class World:
         orders = pl.DataFrame(
             {
                 "VBELN": [f"{x:010d}" for x in order_ids],
-                "KUNNR": cust["ERP_Customer_No__c"].to_numpy()[cust_idx] if no else np.array([], dtype=str),
+                "KUNNR": cust["ERP_Customer_No__c"].to_numpy()[cust_idx]
+                if no
+                else np.array([], dtype=str),
                 "ERDAT": order_day.astype("datetime64[D]").astype(str),
-                "ERZET": [f"{h:02d}{mm:02d}00" for h, mm in zip(rng.integers(7, 18, no), rng.integers(0, 60, no), strict=True)],
+                "ERZET": [
+                    f"{h:02d}{mm:02d}00"
+                    for h, mm in zip(rng.integers(7, 18, no), rng.integers(0, 60, no), strict=True)
+                ],
                 "VTWEG": rng.choice(["10", "20", "30"], no, p=[0.6, 0.3, 0.1]),
                 "WAERK": ["USD"] * no,
             }
@@ -335,7 +370,11 @@ class World:
         n_lines = rng.integers(1, 5, no)
         li_order = np.repeat(np.arange(no), n_lines)
         nl = len(li_order)
-        posnr = np.concatenate([np.arange(1, k + 1) * 10 for k in n_lines]) if no else np.array([], dtype=int)
+        posnr = (
+            np.concatenate([np.arange(1, k + 1) * 10 for k in n_lines])
+            if no
+            else np.array([], dtype=int)
+        )
         prod_idx = rng.integers(0, m.products.height, nl)
         seg_line = seg[cust_idx][li_order] if nl else np.array([], dtype=str)
         qty = np.where(seg_line == "Enterprise", rng.integers(20, 200, nl), rng.integers(1, 60, nl))
@@ -376,7 +415,9 @@ class World:
         del transit_mean
         prod_line = m.products["LINE"].to_numpy()[prod_idx[d_idx]]
         week = (goods_issue - np.datetime64("2024-01-01")).astype(int) // 7
-        batch_no = np.array([f"B{w:04d}{p:03d}" for w, p in zip(week, prod_idx[d_idx], strict=True)])
+        batch_no = np.array(
+            [f"B{w:04d}{p:03d}" for w, p in zip(week, prod_idx[d_idx], strict=True)]
+        )
         # batch defect rate is drawn once per batch (deterministic per batch key within the month)
         uniq_batches, inv = np.unique(batch_no, return_inverse=True)
         first = np.zeros(len(uniq_batches), dtype=int)
@@ -387,7 +428,11 @@ class World:
         # defective units that escape inspection to the customer
         d_qty = qty[d_idx]
         escape = 0.05
-        defective_units = rng.binomial(d_qty, np.clip(b_rate[inv] * escape, 0, 1)) if nd else np.zeros(0, dtype=int)
+        defective_units = (
+            rng.binomial(d_qty, np.clip(b_rate[inv] * escape, 0, 1))
+            if nd
+            else np.zeros(0, dtype=int)
+        )
         del_ids = np.arange(st.next_delivery, st.next_delivery + nd)
         st.next_delivery += nd
         scac = np.array([CARRIERS[k][0] for k in carrier_idx])
@@ -407,19 +452,41 @@ class World:
         ).with_columns(pl.col("WADAT_IST").str.replace_all("-", ""))
 
         # --- tracking events (EDI 214 AT7), local time at the event's location
-        tracking = self._tracking(deliveries, cust_idx[li_order][d_idx], carrier_idx, goods_issue, delivered, is_late, line_plant[d_idx])
+        tracking = self._tracking(
+            deliveries,
+            cust_idx[li_order][d_idx],
+            carrier_idx,
+            goods_issue,
+            delivered,
+            is_late,
+            line_plant[d_idx],
+        )
 
         # --- inspection lots: in-process (03) and final (04) per batch, incoming (01) per receipt
-        lots = self._inspection_lots(uniq_batches, b_line, b_day, b_rate, prod_idx[d_idx][first], ms, days_in_month)
+        lots = self._inspection_lots(
+            uniq_batches, b_line, b_day, b_rate, prod_idx[d_idx][first], ms, days_in_month
+        )
 
         # --- complaints (CRM cases)
         cust_of_line = cust_idx[li_order][d_idx]
-        p_complaint = 0.004 + 0.5 * (defective_units > 0) * np.minimum(1.0, defective_units / 3) + 0.04 * is_late
+        p_complaint = (
+            0.004
+            + 0.5 * (defective_units > 0) * np.minimum(1.0, defective_units / 3)
+            + 0.04 * is_late
+        )
         has_case = rng.random(nd) < np.clip(p_complaint, 0, 0.9)
-        cases, history = self._cases(np.flatnonzero(has_case), deliveries, cust_of_line, delivered, defective_units, is_late)
+        cases, history = self._cases(
+            np.flatnonzero(has_case), deliveries, cust_of_line, delivered, defective_units, is_late
+        )
 
         # --- post-delivery surveys
-        responses = self._delivery_surveys(deliveries, cust_of_line, delivered, days_late, seg[cust_of_line] if nd else np.array([]))
+        responses = self._delivery_surveys(
+            deliveries,
+            cust_of_line,
+            delivered,
+            days_late,
+            seg[cust_of_line] if nd else np.array([]),
+        )
         responses = pl.concat([responses, self._case_surveys(cases, history)], how="vertical")
 
         # --- churn: exposure to defective units in the trailing 90 days raises the hazard
@@ -432,14 +499,36 @@ class World:
                     st.exposure_until[c] = d
         month_end = np.datetime64(me) - 1
         exposed = st.exposure_until >= month_end
-        hazard = np.array([BASE_CHURN_MONTHLY[s] for s in seg]) * np.where(exposed, CHURN_HR_DEFECT_EXPOSURE, 1.0)
+        hazard = np.array([BASE_CHURN_MONTHLY[s] for s in seg]) * np.where(
+            exposed, CHURN_HR_DEFECT_EXPOSURE, 1.0
+        )
         churn = st.active & (rng.random(n_cust) < hazard)
         st.active &= ~churn
 
-        return Month(mi, ms, orders, order_lines, deliveries, tracking, lots, cases, history, responses, segment_changes)
+        return Month(
+            mi,
+            ms,
+            orders,
+            order_lines,
+            deliveries,
+            tracking,
+            lots,
+            cases,
+            history,
+            responses,
+            segment_changes,
+        )
 
-    def _tracking(self, deliveries: pl.DataFrame, cust_idx: np.ndarray, carrier_idx: np.ndarray,
-                  goods_issue: np.ndarray, delivered: np.ndarray, is_late: np.ndarray, plant: np.ndarray) -> pl.DataFrame:
+    def _tracking(
+        self,
+        deliveries: pl.DataFrame,
+        cust_idx: np.ndarray,
+        carrier_idx: np.ndarray,
+        goods_issue: np.ndarray,
+        delivered: np.ndarray,
+        is_late: np.ndarray,
+        plant: np.ndarray,
+    ) -> pl.DataFrame:
         rng = self.rng
         from zoneinfo import ZoneInfo
 
@@ -458,38 +547,132 @@ class World:
             deliver_h = int(rng.integers(8, 18))
             evs = [
                 ("AF", "NS", gi, pickup_h, o_city, o_state, o_tz, o_tc),
-                ("X6", "NS", gi + timedelta(days=max(1, (dl - gi).days // 2)), 6, d_city, d_state, d_tz, d_tc),
+                (
+                    "X6",
+                    "NS",
+                    gi + timedelta(days=max(1, (dl - gi).days // 2)),
+                    6,
+                    d_city,
+                    d_state,
+                    d_tz,
+                    d_tc,
+                ),
             ]
             if is_late[k]:
-                evs.append(("SD", str(rng.choice(["AO", "AI", "D1", "AG"])), dl - timedelta(days=1), 10, d_city, d_state, d_tz, d_tc))
+                evs.append(
+                    (
+                        "SD",
+                        str(rng.choice(["AO", "AI", "D1", "AG"])),
+                        dl - timedelta(days=1),
+                        10,
+                        d_city,
+                        d_state,
+                        d_tz,
+                        d_tc,
+                    )
+                )
             evs.append(("D1", "NS", dl, deliver_h, d_city, d_state, d_tz, d_tc))
             for code, reason, day, hour, city, state, tz, tc in evs:
-                local = datetime(day.year, day.month, day.day, hour, int(rng.integers(0, 60)), tzinfo=ZoneInfo(tz))
+                local = datetime(
+                    day.year,
+                    day.month,
+                    day.day,
+                    hour,
+                    int(rng.integers(0, 60)),
+                    tzinfo=ZoneInfo(tz),
+                )
                 if feed_tc == "UT":
                     stamp, time_code = local.astimezone(utc), "UT"
                 else:
                     stamp, time_code = local, tc
-                rows.append((scac, pro, ship, code, reason, stamp.strftime("%Y%m%d"), stamp.strftime("%H%M"), time_code, city, state, "US"))
-        return pl.DataFrame(rows, schema=["scac", "pro_number", "shipment_id", "status_code", "status_reason_code",
-                                          "event_date", "event_time", "time_code", "city", "state", "country"], orient="row")
+                rows.append(
+                    (
+                        scac,
+                        pro,
+                        ship,
+                        code,
+                        reason,
+                        stamp.strftime("%Y%m%d"),
+                        stamp.strftime("%H%M"),
+                        time_code,
+                        city,
+                        state,
+                        "US",
+                    )
+                )
+        return pl.DataFrame(
+            rows,
+            schema=[
+                "scac",
+                "pro_number",
+                "shipment_id",
+                "status_code",
+                "status_reason_code",
+                "event_date",
+                "event_time",
+                "time_code",
+                "city",
+                "state",
+                "country",
+            ],
+            orient="row",
+        )
 
-    def _inspection_lots(self, batches: np.ndarray, b_line: np.ndarray, b_day: np.ndarray, b_rate: np.ndarray,
-                         b_prod: np.ndarray, ms: date, days_in_month: int) -> pl.DataFrame:
+    def _inspection_lots(
+        self,
+        batches: np.ndarray,
+        b_line: np.ndarray,
+        b_day: np.ndarray,
+        b_rate: np.ndarray,
+        b_prod: np.ndarray,
+        ms: date,
+        days_in_month: int,
+    ) -> pl.DataFrame:
         rng, st, m = self.rng, self.state, self.master
         rows: list[tuple[object, ...]] = []
         plant_of_line = dict((ln, pl_) for pl_, ln in LINES)
 
-        def lot(art: str, herkunft: str, matnr: str, charg: str, lifnr: str, line: str, werk: str,
-                lot_qty: int, sample: int, defective: int, created: np.datetime64) -> None:
+        def lot(
+            art: str,
+            herkunft: str,
+            matnr: str,
+            charg: str,
+            lifnr: str,
+            line: str,
+            werk: str,
+            lot_qty: int,
+            sample: int,
+            defective: int,
+            created: np.datetime64,
+        ) -> None:
             n_def = int(defective + rng.binomial(max(defective, 0), 0.3)) if defective else 0
             start = created + int(rng.integers(0, 2))
             end = start + int(rng.integers(0, 3))
             decided = rng.random() < 0.97
             ud_date = str(end).replace("-", "") if decided else "00000000"
             valuation = ("R" if defective / max(sample, 1) > 0.05 else "A") if decided else ""
-            rows.append((f"{st.next_lot:012d}", werk, art, herkunft, matnr, charg, lifnr, line, float(lot_qty), float(sample),
-                         float(sample), float(defective), n_def, str(created).replace("-", ""), str(start).replace("-", ""),
-                         str(end).replace("-", ""), valuation, ud_date))
+            rows.append(
+                (
+                    f"{st.next_lot:012d}",
+                    werk,
+                    art,
+                    herkunft,
+                    matnr,
+                    charg,
+                    lifnr,
+                    line,
+                    float(lot_qty),
+                    float(sample),
+                    float(sample),
+                    float(defective),
+                    n_def,
+                    str(created).replace("-", ""),
+                    str(start).replace("-", ""),
+                    str(end).replace("-", ""),
+                    valuation,
+                    ud_date,
+                )
+            )
             st.next_lot += 1
 
         for k in range(len(batches)):
@@ -500,23 +683,76 @@ class World:
             for art, herk, frac in (("03", "03", 0.5), ("04", "04", 1.0)):
                 sample = int(rng.integers(50, 200))
                 defective = int(rng.binomial(sample, min(0.9, b_rate[k] * frac)))
-                lot(art, herk, matnr, str(batches[k]), "", line, werk, lot_qty, sample, defective, b_day[k])
+                lot(
+                    art,
+                    herk,
+                    matnr,
+                    str(batches[k]),
+                    "",
+                    line,
+                    werk,
+                    lot_qty,
+                    sample,
+                    defective,
+                    b_day[k],
+                )
         # incoming goods receipts: a few per supplier per month
         sup = m.suppliers
         for si in range(sup.height):
             for _ in range(int(rng.poisson(2 * max(self.scale, 0.25)))):
                 day = np.datetime64(ms) + int(rng.integers(0, days_in_month))
                 sample = int(rng.integers(50, 300))
-                defective = int(rng.binomial(sample, sup["REJECT_RATE"][si] * rng.lognormal(0, 0.3)))
+                defective = int(
+                    rng.binomial(sample, sup["REJECT_RATE"][si] * rng.lognormal(0, 0.3))
+                )
                 matnr = m.products["MATNR"][int(rng.integers(0, m.products.height))]
-                lot("01", "01", matnr, f"R{int(str(day).replace('-', '')[2:]):06d}{si:02d}", sup["LIFNR"][si], "", "1000" if si % 2 == 0 else "2000",
-                    int(rng.integers(500, 5000)), sample, defective, day)
-        return pl.DataFrame(rows, schema=["PRUEFLOS", "WERK", "ART", "HERKUNFT", "MATNR", "CHARG", "LIFNR", "ARBPL",
-                                          "LOSMENGE", "GESSTICHPR", "LMENGEPR", "LMENGESCH", "ANZFEHLER", "ENSTEHDAT",
-                                          "PASTRTERM", "PAENDTERM", "VBEWERTUNG", "VDATUM"], orient="row")
+                lot(
+                    "01",
+                    "01",
+                    matnr,
+                    f"R{int(str(day).replace('-', '')[2:]):06d}{si:02d}",
+                    sup["LIFNR"][si],
+                    "",
+                    "1000" if si % 2 == 0 else "2000",
+                    int(rng.integers(500, 5000)),
+                    sample,
+                    defective,
+                    day,
+                )
+        return pl.DataFrame(
+            rows,
+            schema=[
+                "PRUEFLOS",
+                "WERK",
+                "ART",
+                "HERKUNFT",
+                "MATNR",
+                "CHARG",
+                "LIFNR",
+                "ARBPL",
+                "LOSMENGE",
+                "GESSTICHPR",
+                "LMENGEPR",
+                "LMENGESCH",
+                "ANZFEHLER",
+                "ENSTEHDAT",
+                "PASTRTERM",
+                "PAENDTERM",
+                "VBEWERTUNG",
+                "VDATUM",
+            ],
+            orient="row",
+        )
 
-    def _cases(self, sel: np.ndarray, deliveries: pl.DataFrame, cust_of_line: np.ndarray, delivered: np.ndarray,
-               defective_units: np.ndarray, is_late: np.ndarray) -> tuple[pl.DataFrame, pl.DataFrame]:
+    def _cases(
+        self,
+        sel: np.ndarray,
+        deliveries: pl.DataFrame,
+        cust_of_line: np.ndarray,
+        delivered: np.ndarray,
+        defective_units: np.ndarray,
+        is_late: np.ndarray,
+    ) -> tuple[pl.DataFrame, pl.DataFrame]:
         rng, st, m = self.rng, self.state, self.master
         case_rows: list[tuple[object, ...]] = []
         hist_rows: list[tuple[object, ...]] = []
@@ -530,15 +766,23 @@ class World:
             else:
                 cat = COMPLAINT_CATEGORIES[int(rng.choice([3, 4, 5], p=[0.3, 0.4, 0.3]))]
             priority = str(rng.choice(["High", "Medium", "Low"], p=[0.2, 0.5, 0.3]))
-            created = as_datetime(delivered[k]) + timedelta(days=int(rng.integers(0, 10)), hours=int(rng.integers(7, 19)),
-                                                                   minutes=int(rng.integers(0, 60)))
+            created = as_datetime(delivered[k]) + timedelta(
+                days=int(rng.integers(0, 10)),
+                hours=int(rng.integers(7, 19)),
+                minutes=int(rng.integers(0, 60)),
+            )
             cid = st.next_case
             st.next_case += 1
             case_id = sf_id("500", cid)
             # lifecycle: New -> Classified -> Analysing -> Resolved -> Customer Notified -> Closed (reopen loops ~6 %)
-            steps = [("New", 0.0), ("Classified", rng.exponential(3)), ("Analysing", rng.exponential(10)),
-                     ("Resolved", rng.exponential(PRIORITY_SLA_HOURS[priority] * 0.7)), ("Customer Notified", rng.exponential(4)),
-                     ("Closed", rng.exponential(24))]
+            steps = [
+                ("New", 0.0),
+                ("Classified", rng.exponential(3)),
+                ("Analysing", rng.exponential(10)),
+                ("Resolved", rng.exponential(PRIORITY_SLA_HOURS[priority] * 0.7)),
+                ("Customer Notified", rng.exponential(4)),
+                ("Closed", rng.exponential(24)),
+            ]
             t = created
             prev = ""
             status_times: dict[str, datetime] = {}
@@ -547,39 +791,112 @@ class World:
                 t = t + timedelta(hours=float(hours))
                 if t > horizon:
                     break
-                hist_rows.append((sf_id("017", len(hist_rows) + cid * 20), case_id, "Status", prev or None, status, t))
+                hist_rows.append(
+                    (
+                        sf_id("017", len(hist_rows) + cid * 20),
+                        case_id,
+                        "Status",
+                        prev or None,
+                        status,
+                        t,
+                    )
+                )
                 status_times[status] = t
                 prev = status
                 if reopened and status == "Closed" and i == len(steps) - 1:
                     t2 = t + timedelta(hours=float(rng.exponential(48)))
                     if t2 <= horizon:
-                        hist_rows.append((sf_id("017", len(hist_rows) + cid * 20), case_id, "Status", "Closed", "Reopened", t2))
+                        hist_rows.append(
+                            (
+                                sf_id("017", len(hist_rows) + cid * 20),
+                                case_id,
+                                "Status",
+                                "Closed",
+                                "Reopened",
+                                t2,
+                            )
+                        )
                         t3 = t2 + timedelta(hours=float(rng.exponential(24)))
                         if t3 <= horizon:
-                            hist_rows.append((sf_id("017", len(hist_rows) + cid * 20), case_id, "Status", "Reopened", "Closed", t3))
+                            hist_rows.append(
+                                (
+                                    sf_id("017", len(hist_rows) + cid * 20),
+                                    case_id,
+                                    "Status",
+                                    "Reopened",
+                                    "Closed",
+                                    t3,
+                                )
+                            )
                             t = t3
                             prev = "Closed"
                         else:
                             prev = "Reopened"
             is_closed = prev == "Closed"
-            case_rows.append((
-                case_id, f"{cid:08d}", m.customers["Id"][ci], m.contacts["Id"][ci],
-                str(rng.choice(ORIGINS, p=ORIGIN_P)), "Complaint", cat[1], prev, priority,
-                f"{cat[1]} on delivery {deliveries['VBELN'][int(k)]}",
-                f"Customer reports: {cat[1].lower()}. Contact {m.contacts['Email'][ci]}.",
-                is_closed, status_times.get("Closed") if is_closed else None, priority == "High" and rng.random() < 0.3,
-                created, t, deliveries["VGBEL"][int(k)], deliveries["VBELN"][int(k)], deliveries["CHARG"][int(k)],
-                bool(defective_units[k] > 0 or is_late[k] or rng.random() < 0.5), float(max(int(defective_units[k]), 1)),
-            ))
-        cases = pl.DataFrame(case_rows, schema={
-            "Id": pl.Utf8, "CaseNumber": pl.Utf8, "AccountId": pl.Utf8, "ContactId": pl.Utf8, "Origin": pl.Utf8,
-            "Type": pl.Utf8, "Reason": pl.Utf8, "Status": pl.Utf8, "Priority": pl.Utf8, "Subject": pl.Utf8,
-            "Description": pl.Utf8, "IsClosed": pl.Boolean, "ClosedDate": pl.Datetime, "IsEscalated": pl.Boolean,
-            "CreatedDate": pl.Datetime, "LastModifiedDate": pl.Datetime, "Order_Number__c": pl.Utf8,
-            "Delivery_Number__c": pl.Utf8, "Batch_Number__c": pl.Utf8, "Is_Justified__c": pl.Boolean,
-            "Complaint_Quantity__c": pl.Float64}, orient="row")
-        history = pl.DataFrame(hist_rows, schema={"Id": pl.Utf8, "CaseId": pl.Utf8, "Field": pl.Utf8, "OldValue": pl.Utf8,
-                                                  "NewValue": pl.Utf8, "CreatedDate": pl.Datetime}, orient="row")
+            case_rows.append(
+                (
+                    case_id,
+                    f"{cid:08d}",
+                    m.customers["Id"][ci],
+                    m.contacts["Id"][ci],
+                    str(rng.choice(ORIGINS, p=ORIGIN_P)),
+                    "Complaint",
+                    cat[1],
+                    prev,
+                    priority,
+                    f"{cat[1]} on delivery {deliveries['VBELN'][int(k)]}",
+                    f"Customer reports: {cat[1].lower()}. Contact {m.contacts['Email'][ci]}.",
+                    is_closed,
+                    status_times.get("Closed") if is_closed else None,
+                    priority == "High" and rng.random() < 0.3,
+                    created,
+                    t,
+                    deliveries["VGBEL"][int(k)],
+                    deliveries["VBELN"][int(k)],
+                    deliveries["CHARG"][int(k)],
+                    bool(defective_units[k] > 0 or is_late[k] or rng.random() < 0.5),
+                    float(max(int(defective_units[k]), 1)),
+                )
+            )
+        cases = pl.DataFrame(
+            case_rows,
+            schema={
+                "Id": pl.Utf8,
+                "CaseNumber": pl.Utf8,
+                "AccountId": pl.Utf8,
+                "ContactId": pl.Utf8,
+                "Origin": pl.Utf8,
+                "Type": pl.Utf8,
+                "Reason": pl.Utf8,
+                "Status": pl.Utf8,
+                "Priority": pl.Utf8,
+                "Subject": pl.Utf8,
+                "Description": pl.Utf8,
+                "IsClosed": pl.Boolean,
+                "ClosedDate": pl.Datetime,
+                "IsEscalated": pl.Boolean,
+                "CreatedDate": pl.Datetime,
+                "LastModifiedDate": pl.Datetime,
+                "Order_Number__c": pl.Utf8,
+                "Delivery_Number__c": pl.Utf8,
+                "Batch_Number__c": pl.Utf8,
+                "Is_Justified__c": pl.Boolean,
+                "Complaint_Quantity__c": pl.Float64,
+            },
+            orient="row",
+        )
+        history = pl.DataFrame(
+            hist_rows,
+            schema={
+                "Id": pl.Utf8,
+                "CaseId": pl.Utf8,
+                "Field": pl.Utf8,
+                "OldValue": pl.Utf8,
+                "NewValue": pl.Utf8,
+                "CreatedDate": pl.Datetime,
+            },
+            orient="row",
+        )
         return cases, history
 
     def _response_rows(self, n: int) -> list[str]:
@@ -587,9 +904,15 @@ class World:
         self.state.next_response += n
         return ids
 
-    def _delivery_surveys(self, deliveries: pl.DataFrame, cust_of_line: np.ndarray, delivered: np.ndarray,
-                          days_late: np.ndarray, seg: np.ndarray) -> pl.DataFrame:
-        rng, m = self.rng, self.master
+    def _delivery_surveys(
+        self,
+        deliveries: pl.DataFrame,
+        cust_of_line: np.ndarray,
+        delivered: np.ndarray,
+        days_late: np.ndarray,
+        seg: np.ndarray,
+    ) -> pl.DataFrame:
+        rng = self.rng
         nd = deliveries.height
         invited = rng.random(nd) < SURVEY_INVITE_P
         responded = invited & (rng.random(nd) < SURVEY_RESPONSE_P)
@@ -597,79 +920,176 @@ class World:
         late = (days_late[idx] > 0).astype(float)
         dl = np.minimum(np.maximum(days_late[idx], 0), 14)
         seg_eff = np.array([CSAT_SEGMENT[s] for s in seg[idx]]) if len(idx) else np.zeros(0)
-        p_top2 = _logistic(CSAT_INTERCEPT + CSAT_LATE_EFFECT * late + CSAT_DAYS_LATE_EFFECT * dl + seg_eff)
+        p_top2 = _logistic(
+            CSAT_INTERCEPT + CSAT_LATE_EFFECT * late + CSAT_DAYS_LATE_EFFECT * dl + seg_eff
+        )
         top2 = rng.random(len(idx)) < p_top2
-        csat = np.where(top2, rng.choice([4, 5], len(idx), p=[0.55, 0.45]), rng.choice([1, 2, 3], len(idx), p=[0.25, 0.35, 0.4]))
+        csat = np.where(
+            top2,
+            rng.choice([4, 5], len(idx), p=[0.55, 0.45]),
+            rng.choice([1, 2, 3], len(idx), p=[0.25, 0.35, 0.4]),
+        )
         # NPS moves with satisfaction
-        nps = np.clip(np.where(top2, rng.choice(np.arange(6, 11), len(idx), p=[0.05, 0.1, 0.2, 0.3, 0.35]),
-                               rng.choice(np.arange(0, 9), len(idx))), 0, 10)
+        nps = np.clip(
+            np.where(
+                top2,
+                rng.choice(np.arange(6, 11), len(idx), p=[0.05, 0.1, 0.2, 0.3, 0.35]),
+                rng.choice(np.arange(0, 9), len(idx)),
+            ),
+            0,
+            10,
+        )
         ces = np.clip(np.round(rng.normal(5.5 - 1.5 * late, 1.0)), 1, 7).astype(int)
-        answered = [as_datetime(delivered[k]) + timedelta(days=int(rng.integers(1, 8)), hours=int(rng.integers(8, 21))) for k in idx]
-        return self._qualtrics_frame("post_delivery", idx, cust_of_line, deliveries, answered, nps, csat, ces, [""] * len(idx))
+        answered = [
+            as_datetime(delivered[k])
+            + timedelta(days=int(rng.integers(1, 8)), hours=int(rng.integers(8, 21)))
+            for k in idx
+        ]
+        return self._qualtrics_frame(
+            "post_delivery",
+            idx,
+            cust_of_line,
+            deliveries,
+            answered,
+            nps,
+            csat,
+            ces,
+            [""] * len(idx),
+        )
 
     def _case_surveys(self, cases: pl.DataFrame, history: pl.DataFrame) -> pl.DataFrame:
         rng, m = self.rng, self.master
         if cases.height == 0:
-            return self._qualtrics_frame("post_case", np.zeros(0, dtype=int), np.zeros(0, dtype=int), None, [],
-                                         np.zeros(0), np.zeros(0), np.zeros(0), [])
-        resolved = history.filter(pl.col("NewValue") == "Resolved").group_by("CaseId").agg(pl.col("CreatedDate").min().alias("resolved_at"))
+            return self._qualtrics_frame(
+                "post_case",
+                np.zeros(0, dtype=int),
+                np.zeros(0, dtype=int),
+                None,
+                [],
+                np.zeros(0),
+                np.zeros(0),
+                np.zeros(0),
+                [],
+            )
+        resolved = (
+            history.filter(pl.col("NewValue") == "Resolved")
+            .group_by("CaseId")
+            .agg(pl.col("CreatedDate").min().alias("resolved_at"))
+        )
         c = cases.join(resolved, left_on="Id", right_on="CaseId", how="inner").sort("Id")
         if c.height == 0:
             return self._case_surveys(cases.head(0), history)
         sla = np.array([PRIORITY_SLA_HOURS[p] for p in c["Priority"].to_list()])
-        hours = ((c["resolved_at"] - c["CreatedDate"]).dt.total_seconds().to_numpy() / 3600.0)
+        hours = (c["resolved_at"] - c["CreatedDate"]).dt.total_seconds().to_numpy() / 3600.0
         breached = (hours > sla).astype(float)
         respond = rng.random(c.height) < CASE_SURVEY_RESPONSE_P
         idx = np.flatnonzero(respond)
         p_top2 = _logistic(CASE_CSAT_INTERCEPT + CASE_CSAT_SLA_BREACH_EFFECT * breached[idx])
         top2 = rng.random(len(idx)) < p_top2
         csat = np.where(top2, rng.choice([4, 5], len(idx)), rng.choice([1, 2, 3], len(idx)))
-        nps = np.where(top2, rng.choice(np.arange(7, 11), len(idx)), rng.choice(np.arange(0, 8), len(idx)))
+        nps = np.where(
+            top2, rng.choice(np.arange(7, 11), len(idx)), rng.choice(np.arange(0, 8), len(idx))
+        )
         ces = np.clip(np.round(rng.normal(5.0 - 1.2 * breached[idx], 1.0)), 1, 7).astype(int)
         acct_to_idx = {a: i for i, a in enumerate(m.customers["Id"].to_list())}
         cust = np.array([acct_to_idx[a] for a in c["AccountId"].to_list()])
-        answered = [c["resolved_at"][int(k)] + timedelta(hours=int(rng.integers(2, 72))) for k in idx]
-        return self._qualtrics_frame("post_case", idx, cust[idx], None, answered, nps, csat, ces,
-                                     [c["Id"][int(k)] for k in idx], orders=[c["Order_Number__c"][int(k)] for k in idx],
-                                     shipments=[c["Delivery_Number__c"][int(k)] for k in idx], direct_customer=True)
+        answered = [
+            c["resolved_at"][int(k)] + timedelta(hours=int(rng.integers(2, 72))) for k in idx
+        ]
+        return self._qualtrics_frame(
+            "post_case",
+            idx,
+            cust[idx],
+            None,
+            answered,
+            nps,
+            csat,
+            ces,
+            [c["Id"][int(k)] for k in idx],
+            orders=[c["Order_Number__c"][int(k)] for k in idx],
+            shipments=[c["Delivery_Number__c"][int(k)] for k in idx],
+            direct_customer=True,
+        )
 
-    def _qualtrics_frame(self, survey: str, idx: np.ndarray, cust_of: np.ndarray, deliveries: pl.DataFrame | None,
-                         answered: list[datetime], nps: np.ndarray, csat: np.ndarray, ces: np.ndarray, tickets: list[str],
-                         orders: list[str] | None = None, shipments: list[str] | None = None,
-                         direct_customer: bool = False) -> pl.DataFrame:
+    def _qualtrics_frame(
+        self,
+        survey: str,
+        idx: np.ndarray,
+        cust_of: np.ndarray,
+        deliveries: pl.DataFrame | None,
+        answered: list[datetime],
+        nps: np.ndarray,
+        csat: np.ndarray,
+        ces: np.ndarray,
+        tickets: list[str],
+        orders: list[str] | None = None,
+        shipments: list[str] | None = None,
+        direct_customer: bool = False,
+    ) -> pl.DataFrame:
         rng, m = self.rng, self.master
         n = len(idx)
         ids = self._response_rows(n)
         ci = cust_of if direct_customer else (cust_of[idx] if n else np.zeros(0, dtype=int))
         if orders is None:
-            orders = deliveries["VGBEL"].to_numpy()[idx].tolist() if (deliveries is not None and n) else []
-            shipments = deliveries["VBELN"].to_numpy()[idx].tolist() if (deliveries is not None and n) else []
+            orders = (
+                deliveries["VGBEL"].to_numpy()[idx].tolist()
+                if (deliveries is not None and n)
+                else []
+            )
+            shipments = (
+                deliveries["VBELN"].to_numpy()[idx].tolist()
+                if (deliveries is not None and n)
+                else []
+            )
         duration = rng.integers(40, 600, n)
         status = np.where(rng.random(n) < 0.01, "1", "0")  # 1 = survey preview, filtered in staging
-        drivers = np.clip(np.round(rng.normal(csat[:, None] if n else 0, 0.8, (n, 4))), 1, 5).astype(int) if n else np.zeros((0, 4), dtype=int)
+        drivers = (
+            np.clip(np.round(rng.normal(csat[:, None] if n else 0, 0.8, (n, 4))), 1, 5).astype(int)
+            if n
+            else np.zeros((0, 4), dtype=int)
+        )
         end = [a for a in answered]
         start = [a - timedelta(seconds=int(d)) for a, d in zip(answered, duration, strict=True)]
         emails = m.contacts["Email"].to_numpy()[ci] if n else np.array([], dtype=str)
         texts = [("Great service" if c >= 4 else "Not happy with this delivery") for c in csat]
         return pl.DataFrame(
             {
-                "StartDate": start, "EndDate": end, "Status": status.tolist(),
+                "StartDate": start,
+                "EndDate": end,
+                "Status": status.tolist(),
                 "IPAddress": [f"10.{i % 250}.{(i * 7) % 250}.{(i * 13) % 250}" for i in range(n)],
-                "Progress": ["100"] * n, "Duration (in seconds)": [str(d) for d in duration],
-                "Finished": ["1"] * n, "RecordedDate": end, "ResponseId": ids,
+                "Progress": ["100"] * n,
+                "Duration (in seconds)": [str(d) for d in duration],
+                "Finished": ["1"] * n,
+                "RecordedDate": end,
+                "ResponseId": ids,
                 "RecipientLastName": m.contacts["LastName"].to_numpy()[ci].tolist() if n else [],
                 "RecipientFirstName": m.contacts["FirstName"].to_numpy()[ci].tolist() if n else [],
                 "RecipientEmail": emails.tolist(),
-                "ExternalReference": m.customers["ERP_Customer_No__c"].to_numpy()[ci].tolist() if n else [],
-                "DistributionChannel": ["email"] * n, "UserLanguage": ["EN"] * n,
-                "Q1": [str(int(x)) for x in nps], "Q2": [str(int(x)) for x in csat], "Q3": [str(int(x)) for x in ces],
-                "Q4_1": [str(x) for x in drivers[:, 0]], "Q4_2": [str(x) for x in drivers[:, 1]],
-                "Q4_3": [str(x) for x in drivers[:, 2]], "Q4_4": [str(x) for x in drivers[:, 3]],
-                "Q5": texts, "survey_type": [survey] * n,
+                "ExternalReference": m.customers["ERP_Customer_No__c"].to_numpy()[ci].tolist()
+                if n
+                else [],
+                "DistributionChannel": ["email"] * n,
+                "UserLanguage": ["EN"] * n,
+                "Q1": [str(int(x)) for x in nps],
+                "Q2": [str(int(x)) for x in csat],
+                "Q3": [str(int(x)) for x in ces],
+                "Q4_1": [str(x) for x in drivers[:, 0]],
+                "Q4_2": [str(x) for x in drivers[:, 1]],
+                "Q4_3": [str(x) for x in drivers[:, 2]],
+                "Q4_4": [str(x) for x in drivers[:, 3]],
+                "Q5": texts,
+                "survey_type": [survey] * n,
                 "account_id": m.customers["Id"].to_numpy()[ci].tolist() if n else [],
-                "order_id": list(orders), "delivery_id": list(shipments or []), "ticket_id": list(tickets),
+                "order_id": list(orders),
+                "delivery_id": list(shipments or []),
+                "ticket_id": list(tickets),
             },
-            schema_overrides={"StartDate": pl.Datetime, "EndDate": pl.Datetime, "RecordedDate": pl.Datetime},
+            schema_overrides={
+                "StartDate": pl.Datetime,
+                "EndDate": pl.Datetime,
+                "RecordedDate": pl.Datetime,
+            },
         )
 
 

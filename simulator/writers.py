@@ -34,24 +34,91 @@ SURVEY_QUESTIONS = {
     "Q5": "Anything else you would like to tell us?",
 }
 ERP_TABLES: dict[str, list[tuple[str, str]]] = {
-    "MARA": [("MATNR", "TEXT"), ("MAKTX", "TEXT"), ("PRODH", "TEXT"), ("MEINS", "TEXT"), ("WERKS", "TEXT"),
-             ("LINE", "TEXT"), ("TARGET", "REAL"), ("LSL", "REAL"), ("USL", "REAL"), ("OPP_PER_UNIT", "INTEGER"),
-             ("STPRS", "REAL"), ("LIST_PRICE", "REAL"), ("WARRANTY_MONTHS", "INTEGER"), ("AEDAT", "TEXT")],
+    "MARA": [
+        ("MATNR", "TEXT"),
+        ("MAKTX", "TEXT"),
+        ("PRODH", "TEXT"),
+        ("MEINS", "TEXT"),
+        ("WERKS", "TEXT"),
+        ("LINE", "TEXT"),
+        ("TARGET", "REAL"),
+        ("LSL", "REAL"),
+        ("USL", "REAL"),
+        ("OPP_PER_UNIT", "INTEGER"),
+        ("STPRS", "REAL"),
+        ("LIST_PRICE", "REAL"),
+        ("WARRANTY_MONTHS", "INTEGER"),
+        ("AEDAT", "TEXT"),
+    ],
     "LFA1": [("LIFNR", "TEXT"), ("NAME1", "TEXT"), ("LAND1", "TEXT"), ("AEDAT", "TEXT")],
-    "VBAK": [("VBELN", "TEXT"), ("KUNNR", "TEXT"), ("ERDAT", "TEXT"), ("ERZET", "TEXT"), ("VTWEG", "TEXT"),
-             ("WAERK", "TEXT"), ("AEDAT", "TEXT")],
-    "VBAP": [("VBELN", "TEXT"), ("POSNR", "TEXT"), ("MATNR", "TEXT"), ("KWMENG", "REAL"), ("NETWR", "REAL"),
-             ("WERKS", "TEXT"), ("EDATU", "TEXT"), ("ABGRU", "TEXT"), ("AEDAT", "TEXT")],
-    "LIPS": [("VBELN", "TEXT"), ("POSNR", "TEXT"), ("VGBEL", "TEXT"), ("VGPOS", "TEXT"), ("MATNR", "TEXT"),
-             ("LFIMG", "REAL"), ("CHARG", "TEXT"), ("WADAT_IST", "TEXT"), ("SCAC", "TEXT"), ("BOLNR", "TEXT"),
-             ("AEDAT", "TEXT")],
-    "QALS": [("PRUEFLOS", "TEXT"), ("WERK", "TEXT"), ("ART", "TEXT"), ("HERKUNFT", "TEXT"), ("MATNR", "TEXT"),
-             ("CHARG", "TEXT"), ("LIFNR", "TEXT"), ("ARBPL", "TEXT"), ("LOSMENGE", "REAL"), ("GESSTICHPR", "REAL"),
-             ("LMENGEPR", "REAL"), ("LMENGESCH", "REAL"), ("ANZFEHLER", "INTEGER"), ("ENSTEHDAT", "TEXT"),
-             ("PASTRTERM", "TEXT"), ("PAENDTERM", "TEXT"), ("VBEWERTUNG", "TEXT"), ("VDATUM", "TEXT"), ("AEDAT", "TEXT")],
+    "VBAK": [
+        ("VBELN", "TEXT"),
+        ("KUNNR", "TEXT"),
+        ("ERDAT", "TEXT"),
+        ("ERZET", "TEXT"),
+        ("VTWEG", "TEXT"),
+        ("WAERK", "TEXT"),
+        ("AEDAT", "TEXT"),
+    ],
+    "VBAP": [
+        ("VBELN", "TEXT"),
+        ("POSNR", "TEXT"),
+        ("MATNR", "TEXT"),
+        ("KWMENG", "REAL"),
+        ("NETWR", "REAL"),
+        ("WERKS", "TEXT"),
+        ("EDATU", "TEXT"),
+        ("ABGRU", "TEXT"),
+        ("AEDAT", "TEXT"),
+    ],
+    "LIPS": [
+        ("VBELN", "TEXT"),
+        ("POSNR", "TEXT"),
+        ("VGBEL", "TEXT"),
+        ("VGPOS", "TEXT"),
+        ("MATNR", "TEXT"),
+        ("LFIMG", "REAL"),
+        ("CHARG", "TEXT"),
+        ("WADAT_IST", "TEXT"),
+        ("SCAC", "TEXT"),
+        ("BOLNR", "TEXT"),
+        ("AEDAT", "TEXT"),
+    ],
+    "QALS": [
+        ("PRUEFLOS", "TEXT"),
+        ("WERK", "TEXT"),
+        ("ART", "TEXT"),
+        ("HERKUNFT", "TEXT"),
+        ("MATNR", "TEXT"),
+        ("CHARG", "TEXT"),
+        ("LIFNR", "TEXT"),
+        ("ARBPL", "TEXT"),
+        ("LOSMENGE", "REAL"),
+        ("GESSTICHPR", "REAL"),
+        ("LMENGEPR", "REAL"),
+        ("LMENGESCH", "REAL"),
+        ("ANZFEHLER", "INTEGER"),
+        ("ENSTEHDAT", "TEXT"),
+        ("PASTRTERM", "TEXT"),
+        ("PAENDTERM", "TEXT"),
+        ("VBEWERTUNG", "TEXT"),
+        ("VDATUM", "TEXT"),
+        ("AEDAT", "TEXT"),
+    ],
 }
-EDI_COLUMNS = ["scac", "pro_number", "shipment_id", "status_code", "status_reason_code", "event_date",
-               "event_time", "time_code", "city", "state", "country"]
+EDI_COLUMNS = [
+    "scac",
+    "pro_number",
+    "shipment_id",
+    "status_code",
+    "status_reason_code",
+    "event_date",
+    "event_time",
+    "time_code",
+    "city",
+    "state",
+    "country",
+]
 
 
 def sf_timestamp(value: datetime | None) -> str | None:
@@ -100,13 +167,20 @@ class SourceWriter:
             df = df.with_columns(pl.lit(aedat).alias("AEDAT"))
         rows = df.select(cols).rows()
         placeholders = ", ".join("?" for _ in cols)
-        self.db.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({placeholders})", rows)
+        self.db.executemany(
+            f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({placeholders})", rows
+        )
 
     def master(self, world: World) -> None:
         m = world.master
         aedat = START.strftime("%Y%m%d")
-        self._erp_insert("MARA", m.products.with_columns(pl.col("OPP_PER_UNIT").cast(pl.Int64),
-                                                         pl.col("WARRANTY_MONTHS").cast(pl.Int64)), aedat)
+        self._erp_insert(
+            "MARA",
+            m.products.with_columns(
+                pl.col("OPP_PER_UNIT").cast(pl.Int64), pl.col("WARRANTY_MONTHS").cast(pl.Int64)
+            ),
+            aedat,
+        )
         self._erp_insert("LFA1", m.suppliers.with_columns(pl.lit("DE").alias("LAND1")), aedat)
         self.db.commit()
 
@@ -114,14 +188,22 @@ class SourceWriter:
         aedat_end = mo.start.strftime("%Y%m") + "28"
         self._erp_insert("VBAK", mo.orders.with_columns(pl.col("ERDAT").alias("AEDAT")), aedat_end)
         self._erp_insert("VBAP", mo.order_lines, aedat_end)
-        self._erp_insert("LIPS", mo.deliveries.with_columns(pl.col("WADAT_IST").alias("AEDAT")), aedat_end)
+        self._erp_insert(
+            "LIPS", mo.deliveries.with_columns(pl.col("WADAT_IST").alias("AEDAT")), aedat_end
+        )
         lots = mo.inspection_lots.with_columns(
-            pl.when(pl.col("VDATUM") != "00000000").then(pl.col("VDATUM")).otherwise(pl.col("ENSTEHDAT")).alias("AEDAT"))
+            pl.when(pl.col("VDATUM") != "00000000")
+            .then(pl.col("VDATUM"))
+            .otherwise(pl.col("ENSTEHDAT"))
+            .alias("AEDAT")
+        )
         self._erp_insert("QALS", lots, aedat_end)
         self.db.commit()
         # ---------------------------------------------------------------- CRM
         crm = self.out / "crm"
-        cases = mo.cases.with_columns(pl.col("LastModifiedDate").alias("SystemModstamp"), pl.lit(False).alias("IsDeleted"))
+        cases = mo.cases.with_columns(
+            pl.col("LastModifiedDate").alias("SystemModstamp"), pl.lit(False).alias("IsDeleted")
+        )
         _jsonl(crm / "Case.jsonl", _frame_to_sf(cases))
         hist = mo.case_history.with_columns(pl.col("CreatedDate").alias("SystemModstamp"))
         _jsonl(crm / "CaseHistory.jsonl", _frame_to_sf(hist))
@@ -144,8 +226,14 @@ class SourceWriter:
             fh = self._survey_file(survey, part.columns)
             w = csv.writer(fh, lineterminator="\n")
             for row in part.iter_rows():
-                w.writerow([v.replace(tzinfo=utc).astimezone(tz).strftime("%Y-%m-%d %H:%M:%S") if isinstance(v, datetime) else v
-                            for v in row])
+                w.writerow(
+                    [
+                        v.replace(tzinfo=utc).astimezone(tz).strftime("%Y-%m-%d %H:%M:%S")
+                        if isinstance(v, datetime)
+                        else v
+                        for v in row
+                    ]
+                )
 
     def _survey_file(self, survey: str, columns: list[str]) -> Any:
         if survey not in self.survey_files:
@@ -156,7 +244,9 @@ class SourceWriter:
             import_ids = []
             for c in columns:
                 if c in ("StartDate", "EndDate", "RecordedDate"):
-                    import_ids.append(json.dumps({"ImportId": c[0].lower() + c[1:], "timeZone": SURVEY_TIMEZONE}))
+                    import_ids.append(
+                        json.dumps({"ImportId": c[0].lower() + c[1:], "timeZone": SURVEY_TIMEZONE})
+                    )
                 elif c.startswith("Q"):
                     import_ids.append(json.dumps({"ImportId": f"QID{c[1:]}"}))
                 else:
@@ -187,8 +277,16 @@ class SourceWriter:
             values = [c[0] for c in changes]
             olds = [None, *values[:-1]]
             for n, ((new, ts), old) in enumerate(zip(changes, olds, strict=True)):
-                hist_rows.append({"Id": f"017H{acc[4:]}{n:02d}"[:18], "AccountId": acc, "Field": "Segment__c",
-                                  "OldValue": old, "NewValue": new, "CreatedDate": sf_timestamp(ts)})
+                hist_rows.append(
+                    {
+                        "Id": f"017H{acc[4:]}{n:02d}"[:18],
+                        "AccountId": acc,
+                        "Field": "Segment__c",
+                        "OldValue": old,
+                        "NewValue": new,
+                        "CreatedDate": sf_timestamp(ts),
+                    }
+                )
                 last_mod[acc] = ts
             first_seg[acc] = values[0]
         del current_by_id
@@ -205,8 +303,12 @@ class SourceWriter:
             r["IsDeleted"] = False
         _jsonl(crm / "Account.jsonl", rows)
         _jsonl(crm / "AccountHistory.jsonl", hist_rows)
-        contacts = world.master.contacts.with_columns(pl.lit(datetime(START.year, START.month, 1, 9)).alias("LastModifiedDate"))
-        contacts = contacts.with_columns(pl.col("LastModifiedDate").alias("SystemModstamp"), pl.lit(False).alias("IsDeleted"))
+        contacts = world.master.contacts.with_columns(
+            pl.lit(datetime(START.year, START.month, 1, 9)).alias("LastModifiedDate")
+        )
+        contacts = contacts.with_columns(
+            pl.col("LastModifiedDate").alias("SystemModstamp"), pl.lit(False).alias("IsDeleted")
+        )
         _jsonl(crm / "Contact.jsonl", _frame_to_sf(contacts))
         for fh in self.survey_files.values():
             fh.close()
@@ -214,21 +316,37 @@ class SourceWriter:
         self.db.close()
         truth = world.truth()
         truth["period"] = {"start": START.isoformat(), "end": end_date().isoformat()}
-        (self.out / "truth.json").write_text(json.dumps(truth, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        (self.out / "truth.json").write_text(
+            json.dumps(truth, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+        )
 
 
 def simulate(out: Path, scale: float, seed: int, progress: Any = None) -> dict[str, int]:
     """Generate the demo source systems into `out`. Returns row counts per entity."""
     world = World(scale=scale, seed=seed)
-    initial_segments = dict(zip(world.master.customers["Id"].to_list(), world.master.customers["Segment__c"].to_list(), strict=True))
+    initial_segments = dict(
+        zip(
+            world.master.customers["Id"].to_list(),
+            world.master.customers["Segment__c"].to_list(),
+            strict=True,
+        )
+    )
     writer = SourceWriter(out)
     writer.start()
     writer.master(world)
     counts: dict[str, int] = {}
     for mo in world.months():
         writer.month(world, mo)
-        for name in ("orders", "order_lines", "deliveries", "tracking_events", "inspection_lots", "cases",
-                     "case_history", "survey_responses"):
+        for name in (
+            "orders",
+            "order_lines",
+            "deliveries",
+            "tracking_events",
+            "inspection_lots",
+            "cases",
+            "case_history",
+            "survey_responses",
+        ):
             counts[name] = counts.get(name, 0) + getattr(mo, name).height
         if progress is not None:
             progress(mo.index + 1, 24, counts.get("order_lines", 0))

@@ -22,8 +22,18 @@ def pytest_configure(config: pytest.Config) -> None:
     manifest = ROOT / "dbt" / "target" / "manifest.json"
     if not manifest.exists():
         dbt = str(Path(sys.executable).parent / "dbt")
-        subprocess.run([dbt, "parse", "--project-dir", str(ROOT / "dbt"), "--profiles-dir", str(ROOT / "dbt"), "--quiet"],
-                       check=True)
+        subprocess.run(
+            [
+                dbt,
+                "parse",
+                "--project-dir",
+                str(ROOT / "dbt"),
+                "--profiles-dir",
+                str(ROOT / "dbt"),
+                "--quiet",
+            ],
+            check=True,
+        )
 
 
 @pytest.fixture(scope="session")
@@ -45,7 +55,14 @@ def make_home(tmp: Path, sources: Path) -> Path:
 
 @pytest.fixture
 def cqm_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
-    for var in ("CQM_CRM_URL", "CQM_CRM_TOKEN", "CQM_ERP_URL", "CQM_LOGISTICS_DIR", "CQM_SURVEYS_DIR", "CQM_DUCKDB_PATH"):
+    for var in (
+        "CQM_CRM_URL",
+        "CQM_CRM_TOKEN",
+        "CQM_ERP_URL",
+        "CQM_LOGISTICS_DIR",
+        "CQM_SURVEYS_DIR",
+        "CQM_DUCKDB_PATH",
+    ):
         monkeypatch.delenv(var, raising=False)
     yield monkeypatch
 

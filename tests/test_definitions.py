@@ -23,7 +23,9 @@ def test_definitions_load_and_keys_match_snapshot() -> None:
     if os.environ.get("CQM_UPDATE_SNAPSHOTS"):
         SNAPSHOT.write_text("\n".join(keys) + "\n", encoding="utf-8")
     expected = SNAPSHOT.read_text(encoding="utf-8").splitlines()
-    assert keys == expected, "asset/check keys changed; if intended, rerun with CQM_UPDATE_SNAPSHOTS=1"
+    assert keys == expected, (
+        "asset/check keys changed; if intended, rerun with CQM_UPDATE_SNAPSHOTS=1"
+    )
 
 
 def test_every_job_resolves() -> None:
@@ -37,7 +39,9 @@ def test_every_landed_table_has_a_staging_model_and_a_gx_suite_per_source() -> N
     from expectations.suites import SUITES
     from ingestion.common.contract import CONTRACTS_DIR, contracts_for
 
-    manifest = json.loads((Path(__file__).parents[1] / "dbt" / "target" / "manifest.json").read_text())
+    manifest = json.loads(
+        (Path(__file__).parents[1] / "dbt" / "target" / "manifest.json").read_text()
+    )
     staged_sources = {
         dep.split(".")[-1]
         for node in manifest["nodes"].values()
@@ -48,8 +52,12 @@ def test_every_landed_table_has_a_staging_model_and_a_gx_suite_per_source() -> N
     sources = sorted(p.name for p in CONTRACTS_DIR.iterdir() if p.is_dir())
     for source in sources:
         tables = [c.table for c in contracts_for(source)]
-        assert set(tables) <= staged_sources, f"raw tables without a staging model: {set(tables) - staged_sources}"
-        assert any(s.schema == "raw" and s.table in tables for s in SUITES.values()), f"no GX suite for {source}"
+        assert set(tables) <= staged_sources, (
+            f"raw tables without a staging model: {set(tables) - staged_sources}"
+        )
+        assert any(s.schema == "raw" and s.table in tables for s in SUITES.values()), (
+            f"no GX suite for {source}"
+        )
 
 
 def test_dbt_tests_are_asset_checks() -> None:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import dagster as dg
 
+from dagster_project.resources import CrmSource, ErpSource, FolderSource, WarehouseResource
 from ingestion.common.contract import ContractError, contracts_for
 from ingestion.common.landing import LoadResult
-from dagster_project.resources import CrmSource, ErpSource, FolderSource, WarehouseResource
 
 POOL = "duckdb_build"
 RETRY = dg.RetryPolicy(max_retries=2, delay=2, backoff=dg.Backoff.EXPONENTIAL)
@@ -17,8 +17,13 @@ RETRY = dg.RetryPolicy(max_retries=2, delay=2, backoff=dg.Backoff.EXPONENTIAL)
 
 def raw_specs(source: str, kind: str) -> list[dg.AssetSpec]:
     return [
-        dg.AssetSpec(key=["raw", c.table], group_name=f"raw_{source}", kinds={kind, "duckdb"},
-                     description=c.description, metadata={"natural_key": ", ".join(c.natural_key)})
+        dg.AssetSpec(
+            key=["raw", c.table],
+            group_name=f"raw_{source}",
+            kinds={kind, "duckdb"},
+            description=c.description,
+            metadata={"natural_key": ", ".join(c.natural_key)},
+        )
         for c in contracts_for(source)
     ]
 
@@ -27,9 +32,14 @@ def _results(results: dict[str, LoadResult]) -> Iterator[dg.MaterializeResult]:
     for table, r in results.items():
         yield dg.MaterializeResult(
             asset_key=["raw", table],
-            metadata={"rows_read": r.rows_read, "rows_landed": r.rows_landed, "rows_duplicate": r.rows_duplicate,
-                      "rows_quarantined": r.rows_quarantined, "files": len(r.files),
-                      "extra_columns": ", ".join(r.extra_columns) or "none"},
+            metadata={
+                "rows_read": r.rows_read,
+                "rows_landed": r.rows_landed,
+                "rows_duplicate": r.rows_duplicate,
+                "rows_quarantined": r.rows_quarantined,
+                "files": len(r.files),
+                "extra_columns": ", ".join(r.extra_columns) or "none",
+            },
         )
 
 
@@ -65,8 +75,12 @@ def extract_erp(warehouse: WarehouseResource, erp: ErpSource) -> Iterator[dg.Mat
     yield from _results(results)
 
 
-@dg.multi_asset(specs=raw_specs("logistics", "csv"), name="extract_logistics", pool=POOL, retry_policy=RETRY)
-def extract_logistics(warehouse: WarehouseResource, logistics_inbox: FolderSource) -> Iterator[dg.MaterializeResult]:
+@dg.multi_asset(
+    specs=raw_specs("logistics", "csv"), name="extract_logistics", pool=POOL, retry_policy=RETRY
+)
+def extract_logistics(
+    warehouse: WarehouseResource, logistics_inbox: FolderSource
+) -> Iterator[dg.MaterializeResult]:
     from ingestion.logistics.extract import LogisticsError, extract
 
     try:
@@ -77,8 +91,12 @@ def extract_logistics(warehouse: WarehouseResource, logistics_inbox: FolderSourc
     yield from _results(results)
 
 
-@dg.multi_asset(specs=raw_specs("surveys", "csv"), name="extract_surveys", pool=POOL, retry_policy=RETRY)
-def extract_surveys(warehouse: WarehouseResource, survey_exports: FolderSource) -> Iterator[dg.MaterializeResult]:
+@dg.multi_asset(
+    specs=raw_specs("surveys", "csv"), name="extract_surveys", pool=POOL, retry_policy=RETRY
+)
+def extract_surveys(
+    warehouse: WarehouseResource, survey_exports: FolderSource
+) -> Iterator[dg.MaterializeResult]:
     from ingestion.surveys.extract import SurveyError, extract
 
     try:

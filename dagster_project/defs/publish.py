@@ -4,7 +4,6 @@ It runs only when everything upstream materialized and every blocking check pass
 (Dagster skips it otherwise); it also refuses if any error-severity check of this run failed.
 """
 
-
 import dagster as dg
 from dagster import AssetExecutionContext
 
@@ -15,41 +14,64 @@ from dagster_project.resources import WarehouseResource
 
 def _run_checks(context: AssetExecutionContext) -> list[CheckRecord]:
     records = context.instance.get_records_for_run(
-        run_id=context.run.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION, limit=100_000).records
+        run_id=context.run.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION, limit=100_000
+    ).records
     out = []
     for rec in records:
         event = rec.event_log_entry.dagster_event
         if event is None:
             continue
         ev = event.event_specific_data
-        severity = "critical" if getattr(ev, "severity", None) == dg.AssetCheckSeverity.ERROR else "warning"
+        severity = (
+            "critical"
+            if getattr(ev, "severity", None) == dg.AssetCheckSeverity.ERROR
+            else "warning"
+        )
         desc = ""
         meta = getattr(ev, "metadata", {}) or {}
         if getattr(ev, "description", None):
             desc = str(ev.description)
         elif meta:
-            desc = "; ".join(f"{k}={v.value}" for k, v in list(meta.items())[:3] if hasattr(v, "value"))
-        out.append(CheckRecord(ev.check_name, ev.asset_key.to_user_string(), bool(ev.passed), severity, desc))
+            desc = "; ".join(
+                f"{k}={v.value}" for k, v in list(meta.items())[:3] if hasattr(v, "value")
+            )
+        out.append(
+            CheckRecord(
+                ev.check_name, ev.asset_key.to_user_string(), bool(ev.passed), severity, desc
+            )
+        )
     return out
 
 
-@dg.asset(key=["meta", "publish_log"], deps=published_model_keys(), group_name="serving", pool="duckdb_build",
-          kinds={"duckdb", "parquet"},
-          description="Publishes marts and reporting to warehouse/serving.duckdb (read-only for BI) and Parquet.")
+@dg.asset(
+    key=["meta", "publish_log"],
+    deps=published_model_keys(),
+    group_name="serving",
+    pool="duckdb_build",
+    kinds={"duckdb", "parquet"},
+    description="Publishes marts and reporting to warehouse/serving.duckdb (read-only for BI) and Parquet.",
+)
 def serving(context: AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     checks = _run_checks(context)
     try:
-        result = publish(warehouse.build_path, warehouse.serving_path, warehouse.parquet_dir, run_id=context.run.run_id,
-                         checks=checks)
+        result = publish(
+            warehouse.build_path,
+            warehouse.serving_path,
+            warehouse.parquet_dir,
+            run_id=context.run.run_id,
+            checks=checks,
+        )
     except PublishError as exc:
         raise dg.Failure(description=str(exc), allow_retries=False) from exc
-    return dg.MaterializeResult(metadata={
-        "serving_path": str(result.serving_path),
-        "publish_id": result.publish_id,
-        "tables": len(result.row_counts),
-        "checks_seen": len(checks),
-        "row_counts": dg.MetadataValue.json(result.row_counts),
-    })
+    return dg.MaterializeResult(
+        metadata={
+            "serving_path": str(result.serving_path),
+            "publish_id": result.publish_id,
+            "tables": len(result.row_counts),
+            "checks_seen": len(checks),
+            "row_counts": dg.MetadataValue.json(result.row_counts),
+        }
+    )
 
 
 ASSETS = [serving]

@@ -10,8 +10,13 @@ materialize_all = dg.define_asset_job(
     description="Extract every source, build the star and the KPIs, run every check, publish.",
 )
 
-daily = dg.ScheduleDefinition(name="daily_full_refresh", job=materialize_all, cron_schedule="0 5 * * *",
-                              execution_timezone="UTC", default_status=dg.DefaultScheduleStatus.STOPPED)
+daily = dg.ScheduleDefinition(
+    name="daily_full_refresh",
+    job=materialize_all,
+    cron_schedule="0 5 * * *",
+    execution_timezone="UTC",
+    default_status=dg.DefaultScheduleStatus.STOPPED,
+)
 
 JOBS = [materialize_all]
 SCHEDULES = [daily]

@@ -1,6 +1,5 @@
 """dbt models as Dagster assets; dbt tests become asset checks. Wiring only: the SQL is in dbt/."""
 
-
 import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -8,7 +7,13 @@ from typing import Any
 
 import dagster as dg
 from dagster import AssetExecutionContext
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    DbtProject,
+    dbt_assets,
+)
 
 from dagster_project.resources import WarehouseResource
 
@@ -34,8 +39,15 @@ class Translator(DagsterDbtTranslator):
 TRANSLATOR = Translator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
 
-@dbt_assets(manifest=DBT_PROJECT.manifest_path, dagster_dbt_translator=TRANSLATOR, pool="duckdb_build", name="dbt_build")
-def cqm_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource) -> Iterator[Any]:
+@dbt_assets(
+    manifest=DBT_PROJECT.manifest_path,
+    dagster_dbt_translator=TRANSLATOR,
+    pool="duckdb_build",
+    name="dbt_build",
+)
+def cqm_dbt_assets(
+    context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+) -> Iterator[Any]:
     # dbt runs in a subprocess that reads the warehouse path from the environment (dbt/profiles.yml)
     os.environ["CQM_DUCKDB_PATH"] = str(warehouse.build_path)
     warehouse.warehouse_dir.mkdir(parents=True, exist_ok=True)
@@ -46,4 +58,7 @@ ASSETS = [cqm_dbt_assets]
 
 
 def published_model_keys() -> list[dg.AssetKey]:
-    return sorted((k for k in cqm_dbt_assets.keys if k.path[0] in ("marts", "reporting")), key=lambda k: k.to_string())
+    return sorted(
+        (k for k in cqm_dbt_assets.keys if k.path[0] in ("marts", "reporting")),
+        key=lambda k: k.to_string(),
+    )

@@ -16,6 +16,7 @@ import duckdb
 import polars as pl
 
 from ingestion.common.contract import Contract
+from ingestion.common.settings import scalar
 
 META_DDL = [
     "create schema if not exists raw",
@@ -42,7 +43,9 @@ def ensure_meta(conn: duckdb.DuckDBPyConnection) -> None:
 
 def get_cursor(conn: duckdb.DuckDBPyConnection, source: str, stream: str) -> str | None:
     ensure_meta(conn)
-    row = conn.execute("select cursor_value from raw._cursors where source = ? and stream = ?", [source, stream]).fetchone()
+    row = conn.execute(
+        "select cursor_value from raw._cursors where source = ? and stream = ?", [source, stream]
+    ).fetchone()
     return None if row is None else str(row[0])
 
 
@@ -50,7 +53,8 @@ def _set_cursor(conn: duckdb.DuckDBPyConnection, source: str, stream: str, value
     conn.execute(
         """insert into raw._cursors values (?, ?, ?, ?)
            on conflict (source, stream) do update set cursor_value = excluded.cursor_value, updated_at = excluded.updated_at""",
-        [source, stream, value, datetime.now(UTC)])
+        [source, stream, value, datetime.now(UTC)],
+    )
 
 
 @dataclass
@@ -72,9 +76,18 @@ class LoadResult:
         self.extra_columns = sorted(set(self.extra_columns) | set(other.extra_columns))
 
 
-def land(conn: duckdb.DuckDBPyConnection, contract: Contract, good: pl.DataFrame, quarantined: pl.DataFrame, *,
-         source_label: str, batch_id: str, source_file: str, extra_columns: list[str] | None = None,
-         cursor: tuple[str, str] | None = None) -> LoadResult:
+def land(
+    conn: duckdb.DuckDBPyConnection,
+    contract: Contract,
+    good: pl.DataFrame,
+    quarantined: pl.DataFrame,
+    *,
+    source_label: str,
+    batch_id: str,
+    source_file: str,
+    extra_columns: list[str] | None = None,
+    cursor: tuple[str, str] | None = None,
+) -> LoadResult:
     """Land one batch in one transaction. `cursor` = (stream, value) is stored with it."""
     ensure_meta(conn)
     conn.execute(contract.duckdb_ddl())
@@ -82,41 +95,78 @@ def land(conn: duckdb.DuckDBPyConnection, contract: Contract, good: pl.DataFrame
     cols = contract.column_names
     hashed = good.with_columns(
         pl.concat_str([pl.col(c).cast(pl.Utf8).fill_null("\x00") for c in cols], separator="\x1f")
-        .hash(seed=0).cast(pl.Utf8).alias("_record_hash")
+        .hash(seed=0)
+        .cast(pl.Utf8)
+        .alias("_record_hash")
     ).unique(subset=["_record_hash"], keep="first", maintain_order=True)
     in_batch_dupes = good.height - hashed.height
     staged = hashed.with_columns(
-        pl.lit(source_label).alias("_source"), pl.lit(batch_id).alias("_batch_id"),
-        pl.lit(now).cast(pl.Datetime("us", "UTC")).alias("_loaded_at"))
-    order = [*cols, "_record_hash", "_source", "_source_file", "_source_line", "_extra_columns", "_batch_id", "_loaded_at"]
+        pl.lit(source_label).alias("_source"),
+        pl.lit(batch_id).alias("_batch_id"),
+        pl.lit(now).cast(pl.Datetime("us", "UTC")).alias("_loaded_at"),
+    )
+    order = [
+        *cols,
+        "_record_hash",
+        "_source",
+        "_source_file",
+        "_source_line",
+        "_extra_columns",
+        "_batch_id",
+        "_loaded_at",
+    ]
     staged = staged.select(order)
     quoted = ", ".join(f'"{c}"' for c in order)
     conn.execute("begin transaction")
     try:
         conn.register("_landing_batch", staged.to_arrow())
-        before = conn.execute(f'select count(*) from raw."{contract.table}"').fetchone()[0]  # type: ignore[index]
+        before = scalar(conn, f'select count(*) from raw."{contract.table}"')
         conn.execute(
             f'insert into raw."{contract.table}" ({quoted}) select {quoted} from _landing_batch b '
-            f'where not exists (select 1 from raw."{contract.table}" r where r._record_hash = b._record_hash)')
-        after = conn.execute(f'select count(*) from raw."{contract.table}"').fetchone()[0]  # type: ignore[index]
+            f'where not exists (select 1 from raw."{contract.table}" r where r._record_hash = b._record_hash)'
+        )
+        after = scalar(conn, f'select count(*) from raw."{contract.table}"')
         conn.unregister("_landing_batch")
         if quarantined.height:
             q = quarantined.select(
-                pl.lit(contract.source).alias("source"), pl.lit(contract.table).alias("table"),
-                pl.col("_source_file").alias("source_file"), pl.col("_source_line").alias("source_line"),
-                pl.col("reason"), pl.col("record"), pl.lit(batch_id).alias("_batch_id"),
-                pl.lit(now).cast(pl.Datetime("us", "UTC")).alias("_loaded_at"))
+                pl.lit(contract.source).alias("source"),
+                pl.lit(contract.table).alias("table"),
+                pl.col("_source_file").alias("source_file"),
+                pl.col("_source_line").alias("source_line"),
+                pl.col("reason"),
+                pl.col("record"),
+                pl.lit(batch_id).alias("_batch_id"),
+                pl.lit(now).cast(pl.Datetime("us", "UTC")).alias("_loaded_at"),
+            )
             conn.register("_quarantine_batch", q.to_arrow())
             conn.execute("insert into raw._quarantine select * from _quarantine_batch")
             conn.unregister("_quarantine_batch")
         landed = int(after) - int(before)
-        result = LoadResult(table=contract.table, rows_read=good.height + quarantined.height, rows_landed=landed,
-                            rows_duplicate=good.height - landed, rows_quarantined=quarantined.height,
-                            files=[source_file], extra_columns=list(extra_columns or []))
+        result = LoadResult(
+            table=contract.table,
+            rows_read=good.height + quarantined.height,
+            rows_landed=landed,
+            rows_duplicate=good.height - landed,
+            rows_quarantined=quarantined.height,
+            files=[source_file],
+            extra_columns=list(extra_columns or []),
+        )
         del in_batch_dupes
-        conn.execute("insert into raw._load_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                     [batch_id, contract.source, contract.table, source_file, result.rows_read, result.rows_landed,
-                      result.rows_duplicate, result.rows_quarantined, ",".join(result.extra_columns) or None, now])
+        conn.execute(
+            "insert into raw._load_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                batch_id,
+                contract.source,
+                contract.table,
+                source_file,
+                result.rows_read,
+                result.rows_landed,
+                result.rows_duplicate,
+                result.rows_quarantined,
+                ",".join(result.extra_columns) or None,
+                now,
+            ],
+        )
         if cursor is not None:
             _set_cursor(conn, contract.source, cursor[0], cursor[1])
         conn.execute("commit")
@@ -126,8 +176,12 @@ def land(conn: duckdb.DuckDBPyConnection, contract: Contract, good: pl.DataFrame
     return result
 
 
-def file_already_loaded(conn: duckdb.DuckDBPyConnection, source: str, table: str, source_file: str) -> bool:
+def file_already_loaded(
+    conn: duckdb.DuckDBPyConnection, source: str, table: str, source_file: str
+) -> bool:
     ensure_meta(conn)
-    row = conn.execute('select count(*) from raw._load_log where source = ? and "table" = ? and source_file = ?',
-                       [source, table, source_file]).fetchone()
+    row = conn.execute(
+        'select count(*) from raw._load_log where source = ? and "table" = ? and source_file = ?',
+        [source, table, source_file],
+    ).fetchone()
     return bool(row and row[0])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,3 +27,11 @@ def serving_db_path() -> Path:
 
 def parquet_dir() -> Path:
     return warehouse_dir() / "parquet"
+
+
+def scalar(conn: Any, sql: str, params: list[Any] | None = None) -> Any:
+    """The single value of a one-row, one-column query (e.g. a count)."""
+    row = conn.execute(sql, params or []).fetchone()
+    if row is None:
+        raise RuntimeError(f"query returned no row: {sql}")
+    return row[0]

@@ -9,6 +9,7 @@ exponential backoff, honouring Retry-After.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -28,14 +29,25 @@ class CrmError(RuntimeError):
 
 
 class CrmClient:
-    def __init__(self, base_url: str, token: str, *, page_size: int = settings.PAGE_SIZE,
-                 max_retries: int = settings.MAX_RETRIES, transport: httpx.BaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        *,
+        page_size: int = settings.PAGE_SIZE,
+        max_retries: int = settings.MAX_RETRIES,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.page_size = page_size
         self.max_retries = max_retries
         self.retries = 0
-        self._http = httpx.Client(base_url=self.base_url, headers={"Authorization": f"Bearer {token}"},
-                                  timeout=settings.TIMEOUT_SECONDS, transport=transport)
+        self._http = httpx.Client(
+            base_url=self.base_url,
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=settings.TIMEOUT_SECONDS,
+            transport=transport,
+        )
 
     def close(self) -> None:
         self._http.close()
@@ -47,27 +59,34 @@ class CrmClient:
                 resp = self._http.get(url, params=params)
             except httpx.TransportError as exc:
                 if attempt >= self.max_retries:
-                    raise CrmError(f"crm: cannot reach {self.base_url}{url} ({exc.__class__.__name__}: {exc})") from exc
+                    raise CrmError(
+                        f"crm: cannot reach {self.base_url}{url} ({exc.__class__.__name__}: {exc})"
+                    ) from exc
                 status, retry_after = 0, None
             else:
                 if resp.status_code == 200:
-                    return resp.json()  # type: ignore[no-any-return]
+                    body: dict[str, Any] = resp.json()
+                    return body
                 if resp.status_code not in (429, 500, 502, 503, 504) or attempt >= self.max_retries:
-                    raise CrmError(f"crm: {self.base_url}{url} answered HTTP {resp.status_code}: {resp.text[:200]}")
+                    raise CrmError(
+                        f"crm: {self.base_url}{url} answered HTTP {resp.status_code}: {resp.text[:200]}"
+                    )
                 status, retry_after = resp.status_code, resp.headers.get("Retry-After")
             attempt += 1
             self.retries += 1
-            delay = min(settings.BACKOFF_MAX_SECONDS, settings.BACKOFF_BASE_SECONDS * 2 ** (attempt - 1))
+            delay = min(
+                settings.BACKOFF_MAX_SECONDS, settings.BACKOFF_BASE_SECONDS * 2 ** (attempt - 1)
+            )
             if retry_after is not None:
-                try:
+                with contextlib.suppress(ValueError):
                     delay = max(delay, float(retry_after))
-                except ValueError:
-                    pass
             del status
             time.sleep(delay)
 
     def pages(self, obj: str, updated_since: str) -> Iterator[list[dict[str, Any]]]:
-        body = self._get(f"{settings.API_PATH}{obj}", {"updated_since": updated_since, "limit": self.page_size})
+        body = self._get(
+            f"{settings.API_PATH}{obj}", {"updated_since": updated_since, "limit": self.page_size}
+        )
         while True:
             yield body.get("records", [])
             nxt = body.get("nextRecordsUrl")
@@ -76,8 +95,14 @@ class CrmClient:
             body = self._get(nxt)
 
 
-def extract(conn: duckdb.DuckDBPyConnection, base_url: str, token: str, *, objects: list[str] | None = None,
-            client: CrmClient | None = None) -> dict[str, LoadResult]:
+def extract(
+    conn: duckdb.DuckDBPyConnection,
+    base_url: str,
+    token: str,
+    *,
+    objects: list[str] | None = None,
+    client: CrmClient | None = None,
+) -> dict[str, LoadResult]:
     """Land every CRM object incrementally; returns a LoadResult per landed table."""
     own = client is None
     client = client or CrmClient(base_url, token)
@@ -92,11 +117,21 @@ def extract(conn: duckdb.DuckDBPyConnection, base_url: str, token: str, *, objec
             for page_no, records in enumerate(client.pages(obj, since)):
                 if not records:
                     continue
-                good, bad, extra = records_to_frame(records, contract, source_file=f"{obj}?updated_since={since}#page{page_no + 1}")
+                good, bad, extra = records_to_frame(
+                    records, contract, source_file=f"{obj}?updated_since={since}#page{page_no + 1}"
+                )
                 since_new = cursor_after(records, since)
-                res = land(conn, contract, good, bad, source_label=f"crm:rest {base_url}", batch_id=batch,
-                           source_file=f"{obj} page {page_no + 1} since {since}", extra_columns=extra,
-                           cursor=(obj, since_new))
+                res = land(
+                    conn,
+                    contract,
+                    good,
+                    bad,
+                    source_label=f"crm:rest {base_url}",
+                    batch_id=batch,
+                    source_file=f"{obj} page {page_no + 1} since {since}",
+                    extra_columns=extra,
+                    cursor=(obj, since_new),
+                )
                 total.add(res)
             results[table] = total
     finally:
@@ -113,7 +148,9 @@ def main() -> None:
     a = p.parse_args()
     with duckdb.connect(a.db) as conn:
         for table, res in extract(conn, a.url, a.token).items():
-            print(f"raw.{table}: {res.rows_landed} landed, {res.rows_duplicate} duplicate, {res.rows_quarantined} quarantined")
+            print(
+                f"raw.{table}: {res.rows_landed} landed, {res.rows_duplicate} duplicate, {res.rows_quarantined} quarantined"
+            )
 
 
 if __name__ == "__main__":

@@ -9,16 +9,29 @@ import polars as pl
 from ingestion.common.contract import Contract, conform
 
 
-def records_to_frame(records: list[dict[str, Any]], contract: Contract, *, source_file: str,
-                     ) -> tuple[pl.DataFrame, pl.DataFrame, list[str]]:
+def records_to_frame(
+    records: list[dict[str, Any]],
+    contract: Contract,
+    *,
+    source_file: str,
+) -> tuple[pl.DataFrame, pl.DataFrame, list[str]]:
     """Flatten a page of JSON records (all values as text) and conform it to the contract."""
     keys: list[str] = []
     for r in records:
         for k in r:
             if k not in keys and k != "attributes":
                 keys.append(k)
-    data = {k: [None if r.get(k) is None else str(r.get(k)) if not isinstance(r.get(k), bool) else str(r.get(k)).lower()
-                for r in records] for k in keys}
+    data = {
+        k: [
+            None
+            if r.get(k) is None
+            else str(r.get(k))
+            if not isinstance(r.get(k), bool)
+            else str(r.get(k)).lower()
+            for r in records
+        ]
+        for k in keys
+    }
     df = pl.DataFrame(data, schema={k: pl.Utf8 for k in keys})
     return conform(df, contract, source_file=source_file)
 

@@ -33,7 +33,7 @@ def connect(url: str) -> Iterator[tuple[Any, str]]:
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":
         # SQLAlchemy convention: sqlite:///relative/path, sqlite:////absolute/path
-        path = url[len("sqlite:///"):]
+        path = url[len("sqlite:///") :]
         try:
             conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         except sqlite3.OperationalError as exc:
@@ -48,13 +48,17 @@ def connect(url: str) -> Iterator[tuple[Any, str]]:
         try:
             pconn = psycopg.connect(url, connect_timeout=10)
         except psycopg.OperationalError as exc:
-            raise ErpError(f"erp: cannot connect to PostgreSQL at {parsed.hostname}:{parsed.port} ({exc})") from exc
+            raise ErpError(
+                f"erp: cannot connect to PostgreSQL at {parsed.hostname}:{parsed.port} ({exc})"
+            ) from exc
         try:
             yield pconn, "%s"
         finally:
             pconn.close()
     else:
-        raise ErpError(f"erp: unsupported connection URL scheme '{parsed.scheme}' (use sqlite:/// or postgresql://)")
+        raise ErpError(
+            f"erp: unsupported connection URL scheme '{parsed.scheme}' (use sqlite:/// or postgresql://)"
+        )
 
 
 def _quote(name: str) -> str:
@@ -64,8 +68,11 @@ def _quote(name: str) -> str:
 def read_chunks(conn: Any, placeholder: str, table: str, since: str) -> Iterator[pl.DataFrame]:
     cur = conn.cursor()
     try:
-        cur.execute(f"select * from {_quote(table)} where {_quote(settings.CURSOR_COLUMN)} >= {placeholder} "
-                    f"order by {_quote(settings.CURSOR_COLUMN)}", (since,))
+        cur.execute(
+            f"select * from {_quote(table)} where {_quote(settings.CURSOR_COLUMN)} >= {placeholder} "
+            f"order by {_quote(settings.CURSOR_COLUMN)}",
+            (since,),
+        )
     except Exception as exc:
         raise ErpError(f"erp: cannot read table {table} ({exc})") from exc
     cols = [d[0] for d in cur.description]
@@ -73,11 +80,16 @@ def read_chunks(conn: Any, placeholder: str, table: str, since: str) -> Iterator
         rows = cur.fetchmany(settings.FETCH_ROWS)
         if not rows:
             break
-        yield pl.DataFrame([[None if v is None else str(v) for v in r] for r in rows], schema={c: pl.Utf8 for c in cols},
-                           orient="row")
+        yield pl.DataFrame(
+            [[None if v is None else str(v) for v in r] for r in rows],
+            schema={c: pl.Utf8 for c in cols},
+            orient="row",
+        )
 
 
-def extract(conn: duckdb.DuckDBPyConnection, url: str, *, tables: list[str] | None = None) -> dict[str, LoadResult]:
+def extract(
+    conn: duckdb.DuckDBPyConnection, url: str, *, tables: list[str] | None = None
+) -> dict[str, LoadResult]:
     from ingestion.common.contract import conform
 
     results: dict[str, LoadResult] = {}
@@ -91,12 +103,29 @@ def extract(conn: duckdb.DuckDBPyConnection, url: str, *, tables: list[str] | No
             total = LoadResult(table=landed)
             offset = 0
             for chunk in read_chunks(src, ph, table, since):
-                good, bad, extra = conform(chunk, contract, source_file=f"{table}", line_offset=offset)
+                good, bad, extra = conform(
+                    chunk, contract, source_file=f"{table}", line_offset=offset
+                )
                 offset += chunk.height
                 col = settings.CURSOR_COLUMN
-                new_cursor = max(since, str(chunk[col].drop_nulls().max() or since)) if col in chunk.columns else since
-                total.add(land(conn, contract, good, bad, source_label=label, batch_id=batch,
-                               source_file=f"{table} since {since}", extra_columns=extra, cursor=(table, new_cursor)))
+                new_cursor = (
+                    max(since, str(chunk[col].drop_nulls().max() or since))
+                    if col in chunk.columns
+                    else since
+                )
+                total.add(
+                    land(
+                        conn,
+                        contract,
+                        good,
+                        bad,
+                        source_label=label,
+                        batch_id=batch,
+                        source_file=f"{table} since {since}",
+                        extra_columns=extra,
+                        cursor=(table, new_cursor),
+                    )
+                )
             results[landed] = total
     return results
 
@@ -108,7 +137,9 @@ def main() -> None:
     a = p.parse_args()
     with duckdb.connect(a.db) as conn:
         for table, res in extract(conn, a.url).items():
-            print(f"raw.{table}: {res.rows_landed} landed, {res.rows_duplicate} duplicate, {res.rows_quarantined} quarantined")
+            print(
+                f"raw.{table}: {res.rows_landed} landed, {res.rows_duplicate} duplicate, {res.rows_quarantined} quarantined"
+            )
 
 
 if __name__ == "__main__":

@@ -44,16 +44,30 @@ def extract(conn: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, LoadResu
         try:
             df = read_csv_text(decode(path.read_bytes()))
         except pl.exceptions.PolarsError as exc:
-            raise LogisticsError(f"logistics: cannot parse {path.name} ({str(exc).splitlines()[0]})") from exc
+            raise LogisticsError(
+                f"logistics: cannot parse {path.name} ({str(exc).splitlines()[0]})"
+            ) from exc
         # line numbers in the file: header is line 1
         good, bad, extra = conform(df, contract, source_file=path.name, line_offset=1)
-        total.add(land(conn, contract, good, bad, source_label=f"logistics:file {folder}", batch_id=batch,
-                       source_file=key, extra_columns=extra))
+        total.add(
+            land(
+                conn,
+                contract,
+                good,
+                bad,
+                source_label=f"logistics:file {folder}",
+                batch_id=batch,
+                source_file=key,
+                extra_columns=extra,
+            )
+        )
     return {settings.TABLE: total}
 
 
 def main() -> None:
-    p = argparse.ArgumentParser(description="Land carrier event files into raw.logistics_tracking_events.")
+    p = argparse.ArgumentParser(
+        description="Land carrier event files into raw.logistics_tracking_events."
+    )
     p.add_argument("folder", type=Path)
     p.add_argument("--db", default=str(build_db_path()))
     a = p.parse_args()
@@ -62,7 +76,9 @@ def main() -> None:
             res = extract(conn, a.folder)[settings.TABLE]
         except (LogisticsError, ContractError) as exc:
             raise SystemExit(str(exc)) from None
-        print(f"raw.{settings.TABLE}: {res.rows_landed} landed from {len(res.files)} files, {res.rows_quarantined} quarantined")
+        print(
+            f"raw.{settings.TABLE}: {res.rows_landed} landed from {len(res.files)} files, {res.rows_quarantined} quarantined"
+        )
 
 
 if __name__ == "__main__":

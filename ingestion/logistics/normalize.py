@@ -21,4 +21,6 @@ def read_csv_text(text: str) -> pl.DataFrame:
     """All columns as text; the contract does the typing so bad values are quarantined, not dropped."""
     sample = text[:4096]
     sep = ";" if sample.count(";") > sample.count(",") else ","
-    return pl.read_csv(io.StringIO(text), separator=sep, infer_schema=False, truncate_ragged_lines=False)
+    return pl.read_csv(
+        io.StringIO(text), separator=sep, infer_schema=False, truncate_ragged_lines=False
+    )

@@ -38,11 +38,25 @@ def extract(conn: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, LoadResu
         df, tz, skipped = read_export(decode(data), settings.DEFAULT_TIMEZONE)
         if df.height == 0:
             continue
-        df = df.with_columns(pl.lit(path.stem).alias("survey_id"), pl.lit(tz).alias("source_timezone"))
-        lines = pl.Series("_source_line", range(skipped + 1, skipped + 1 + df.height), dtype=pl.Int64)
+        df = df.with_columns(
+            pl.lit(path.stem).alias("survey_id"), pl.lit(tz).alias("source_timezone")
+        )
+        lines = pl.Series(
+            "_source_line", range(skipped + 1, skipped + 1 + df.height), dtype=pl.Int64
+        )
         good, bad, extra = conform(df, contract, source_file=path.name, line_numbers=lines)
-        total.add(land(conn, contract, good, bad, source_label=f"surveys:file {folder}", batch_id=batch,
-                       source_file=key, extra_columns=extra))
+        total.add(
+            land(
+                conn,
+                contract,
+                good,
+                bad,
+                source_label=f"surveys:file {folder}",
+                batch_id=batch,
+                source_file=key,
+                extra_columns=extra,
+            )
+        )
     return {settings.TABLE: total}
 
 

@@ -17,12 +17,10 @@ DEFECTS = {
     "raw_crm_cases": "update raw.crm_cases set priority = 'Urgent!' where rowid in (select rowid from raw.crm_cases limit 2)",
     "raw_erp_vbap": "update raw.erp_vbap set kwmeng = -5 where rowid in (select rowid from raw.erp_vbap limit 3)",
     "raw_erp_qals": "update raw.erp_qals set lmengesch = lmengepr + 10 where rowid in (select rowid from raw.erp_qals limit 1)",
-    "raw_logistics_tracking_events":
-        "update raw.logistics_tracking_events set status_code = 'ZZ' where rowid in (select rowid from raw.logistics_tracking_events limit 4)",
+    "raw_logistics_tracking_events": "update raw.logistics_tracking_events set status_code = 'ZZ' where rowid in (select rowid from raw.logistics_tracking_events limit 4)",
     "raw_surveys_responses": "update raw.surveys_responses set q1 = 11 where rowid in (select rowid from raw.surveys_responses limit 2)",
-    "reporting_customer_satisfaction_monthly":
-        "update reporting.customer_satisfaction_monthly set csat_top2_rate = 1.5 where rowid in "
-        "(select rowid from reporting.customer_satisfaction_monthly limit 1)",
+    "reporting_customer_satisfaction_monthly": "update reporting.customer_satisfaction_monthly set csat_top2_rate = 1.5 where rowid in "
+    "(select rowid from reporting.customer_satisfaction_monthly limit 1)",
 }
 
 
@@ -70,9 +68,13 @@ def test_wilson_reference_example() -> None:
 
 
 def test_published_intervals_match_their_definitions(pipeline_home: Path) -> None:
-    with duckdb.connect(str(pipeline_home / "warehouse" / "serving.duckdb"), read_only=True) as conn:
-        rows = conn.execute("select csat_satisfied, csat_n, csat_ci_low, csat_ci_high, promoters, detractors, nps_n, nps, "
-                            "nps_ci_low, nps_ci_high from reporting.customer_satisfaction_monthly").fetchall()
+    with duckdb.connect(
+        str(pipeline_home / "warehouse" / "serving.duckdb"), read_only=True
+    ) as conn:
+        rows = conn.execute(
+            "select csat_satisfied, csat_n, csat_ci_low, csat_ci_high, promoters, detractors, nps_n, nps, "
+            "nps_ci_low, nps_ci_high from reporting.customer_satisfaction_monthly"
+        ).fetchall()
     assert rows
     for k, n, lo, hi, p, d, m, nps, nlo, nhi in rows:
         if n:

@@ -30,5 +30,8 @@ def test_incremental_and_idempotent(tiny_sources: Path, tmp_path: Path) -> None:
 
 
 def test_bad_url_is_one_sentence(tmp_path: Path) -> None:
-    with duckdb.connect(str(tmp_path / "b.duckdb")) as conn, pytest.raises(ErpError, match="unsupported connection URL scheme"):
+    with (
+        duckdb.connect(str(tmp_path / "b.duckdb")) as conn,
+        pytest.raises(ErpError, match="unsupported connection URL scheme"),
+    ):
         extract(conn, "mysql://x/y")

@@ -25,15 +25,26 @@ def test_decode_bom_and_cp1252() -> None:
 def test_logistics_quarantine_and_idempotent(tmp_path: Path) -> None:
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    (inbox / "ODFL_202503.csv").write_bytes(("\ufeff" + HEADER + "ODFL,P1,S1,AF,NS,20250301,0830,ET,Boston,MA,US\n"
-                                             "ODFL,P1,S1,D1,NS,2025-03-02,0915,ET,Boston,MA,US\n").encode())
-    (inbox / "SAIA_202503.csv").write_bytes((HEADER + "SAIA,P2,S2,D1,NS,20250303,1000,CT,Bogotá,IL,US\n").encode("cp1252"))
+    (inbox / "ODFL_202503.csv").write_bytes(
+        (
+            "\ufeff" + HEADER + "ODFL,P1,S1,AF,NS,20250301,0830,ET,Boston,MA,US\n"
+            "ODFL,P1,S1,D1,NS,2025-03-02,0915,ET,Boston,MA,US\n"
+        ).encode()
+    )
+    (inbox / "SAIA_202503.csv").write_bytes(
+        (HEADER + "SAIA,P2,S2,D1,NS,20250303,1000,CT,Bogotá,IL,US\n").encode("cp1252")
+    )
     with duckdb.connect(str(tmp_path / "b.duckdb")) as conn:
         res = extract_logistics(conn, inbox)["logistics_tracking_events"]
         assert (res.rows_landed, res.rows_quarantined) == (2, 1)
         q = conn.execute("select source_file, source_line, reason from raw._quarantine").fetchall()
         assert q == [("ODFL_202503.csv", 3, "event_date: does not match ^\\d{8}$")]
-        assert conn.execute("select city from raw.logistics_tracking_events where pro_number = 'P2'").fetchone()[0] == "Bogotá"
+        assert (
+            conn.execute(
+                "select city from raw.logistics_tracking_events where pro_number = 'P2'"
+            ).fetchone()[0]
+            == "Bogotá"
+        )
         again = extract_logistics(conn, inbox)["logistics_tracking_events"]
         assert again.rows_read == 0, "an unchanged file is not read again"
 
@@ -41,9 +52,13 @@ def test_logistics_quarantine_and_idempotent(tmp_path: Path) -> None:
 def test_logistics_missing_column_fails_with_file_and_column(tmp_path: Path) -> None:
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    (inbox / "ABFS_202503.csv").write_text(HEADER.replace("status_code,", "") + "ABFS,P1,S1,NS,20250301,0830,UT,X,Y,US\n")
-    with duckdb.connect(str(tmp_path / "b.duckdb")) as conn, \
-            pytest.raises(ContractError, match="file ABFS_202503.csv has no column 'status_code'"):
+    (inbox / "ABFS_202503.csv").write_text(
+        HEADER.replace("status_code,", "") + "ABFS,P1,S1,NS,20250301,0830,UT,X,Y,US\n"
+    )
+    with (
+        duckdb.connect(str(tmp_path / "b.duckdb")) as conn,
+        pytest.raises(ContractError, match=r"file ABFS_202503\.csv has no column 'status_code'"),
+    ):
         extract_logistics(conn, inbox)
 
 
@@ -57,6 +72,8 @@ def test_survey_export_timezone_and_three_headers(tiny_sources: Path, tmp_path: 
     with duckdb.connect(str(tmp_path / "b.duckdb")) as conn:
         res = extract_surveys(conn, folder)["surveys_responses"]
         assert res.rows_landed > 0 and res.rows_quarantined == 0
-        first_line = conn.execute("select min(_source_line) from raw.surveys_responses").fetchone()[0]
+        first_line = conn.execute("select min(_source_line) from raw.surveys_responses").fetchone()[
+            0
+        ]
         assert first_line == 4
         assert extract_surveys(conn, folder)["surveys_responses"].rows_read == 0

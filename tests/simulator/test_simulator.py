@@ -13,7 +13,11 @@ from simulator.writers import simulate
 
 
 def _digest(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_same_seed_same_bytes_and_other_seed_differs(tmp_path: Path) -> None:
@@ -26,8 +30,16 @@ def test_same_seed_same_bytes_and_other_seed_differs(tmp_path: Path) -> None:
 
 
 def test_every_source_is_written_with_a_truth_file(tiny_sources: Path) -> None:
-    for path in ("crm/Account.jsonl", "crm/Case.jsonl", "crm/CaseHistory.jsonl", "crm/AccountHistory.jsonl", "erp/erp.sqlite",
-                 "surveys/post_delivery.csv", "surveys/post_case.csv", "truth.json"):
+    for path in (
+        "crm/Account.jsonl",
+        "crm/Case.jsonl",
+        "crm/CaseHistory.jsonl",
+        "crm/AccountHistory.jsonl",
+        "erp/erp.sqlite",
+        "surveys/post_delivery.csv",
+        "surveys/post_case.csv",
+        "truth.json",
+    ):
         assert (tiny_sources / path).exists(), path
     assert list((tiny_sources / "logistics" / "inbox").glob("*.csv"))
     truth = json.loads((tiny_sources / "truth.json").read_text())
@@ -50,7 +62,9 @@ def test_crm_api_pages_filters_and_authenticates(tiny_sources: Path) -> None:
             assert len({r["Id"] for r in seen}) == len(seen)
             stamps = sorted(r["SystemModstamp"] for r in seen)
             middle = stamps[len(stamps) // 2]
-            later = http.get(f"{API_PREFIX}Case", params={"updated_since": middle, "limit": 2000}).json()
+            later = http.get(
+                f"{API_PREFIX}Case", params={"updated_since": middle, "limit": 2000}
+            ).json()
             assert all(r["SystemModstamp"] >= middle for r in later["records"])
             assert 0 < later["totalSize"] < len(seen)
         assert httpx.get(f"{server.url}{API_PREFIX}Case").status_code == 401

@@ -15,13 +15,13 @@ statuses as (
 reached as (
     select
         history.case_id,
+        cast(sum(case when statuses.milestone = 'reopened' then 1 else 0 end) as bigint) as reopen_count,
         min(case when statuses.milestone = 'classified' then history.changed_at end) as classified_at,
         min(case when statuses.milestone = 'analysed' then history.changed_at end) as analysed_at,
         min(case when statuses.milestone = 'handled' then history.changed_at end) as resolved_at,
         min(case when statuses.milestone = 'notified' then history.changed_at end) as customer_notified_at,
         min(case when statuses.milestone = 'closed' then history.changed_at end) as first_closed_at,
         max(case when statuses.milestone = 'closed' then history.changed_at end) as last_closed_at,
-        cast(sum(case when statuses.milestone = 'reopened' then 1 else 0 end) as bigint) as reopen_count,
         count(*) as status_change_count
     from history
     left join statuses on history.new_status = statuses.status

@@ -34,9 +34,17 @@ later_versions as (
 ),
 
 versions as (
-    select account_id, segment, valid_from from first_versions
+    select
+        account_id,
+        segment,
+        valid_from
+    from first_versions
     union all
-    select account_id, segment, valid_from from later_versions
+    select
+        account_id,
+        segment,
+        valid_from
+    from later_versions
 ),
 
 bounded as (

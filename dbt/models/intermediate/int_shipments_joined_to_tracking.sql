@@ -19,11 +19,11 @@ statuses as (
 milestones as (
     select
         events.delivery_id,
+        cast(sum(case when statuses.is_exception then 1 else 0 end) as bigint) as exception_count,
+        cast(sum(case when events.status_code in ('AH', 'AP') then 1 else 0 end) as bigint) as failed_attempt_count,
         min(case when events.status_code = 'AF' then events.event_at end) as picked_up_at,
         min(case when statuses.is_delivered then events.event_at end) as delivered_at,
         min(case when statuses.is_delivered then cast(events.event_local_at as date) end) as delivered_local_date,
-        cast(sum(case when statuses.is_exception then 1 else 0 end) as bigint) as exception_count,
-        cast(sum(case when events.status_code in ('AH', 'AP') then 1 else 0 end) as bigint) as failed_attempt_count,
         count(*) as event_count
     from events
     left join statuses on events.status_code = statuses.status_code

@@ -1,11 +1,11 @@
 -- One row per calendar day, 2015-01-01 to 2035-12-31.
 with days as (
-    select cast(generated.day_ts as date) as date_day
+    select cast(day_series.day_ts as date) as date_day
     from generate_series(
-        cast('2015-01-01' as timestamp),
-        cast('2035-12-31' as timestamp),
-        interval '1 day'
-    ) as generated (day_ts)
+            cast('2015-01-01' as timestamp),
+            cast('2035-12-31' as timestamp),
+            interval '1 day'
+        ) as day_series (day_ts)
 ),
 
 attributes as (

@@ -63,8 +63,8 @@ joined as (
     left join accounts on cases.account_id = accounts.account_id
     left join customers
         on accounts.customer_id = customers.customer_id
-        and cases.created_at >= customers.valid_from
-        and cases.created_at < customers.valid_to
+            and cases.created_at >= customers.valid_from
+            and cases.created_at < customers.valid_to
     left join deliveries on cases.delivery_id = deliveries.delivery_id
     left join products on deliveries.product_id = products.product_id
     left join sla on cases.priority = sla.priority

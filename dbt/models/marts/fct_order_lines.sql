@@ -34,8 +34,8 @@ joined as (
     left join orders on order_items.order_id = orders.order_id
     left join customers
         on orders.customer_id = customers.customer_id
-        and orders.order_date >= customers.valid_from
-        and orders.order_date < customers.valid_to
+            and orders.order_date >= customers.valid_from
+            and orders.order_date < customers.valid_to
     left join products on order_items.product_id = products.product_id
 )
 

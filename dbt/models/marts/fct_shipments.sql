@@ -38,13 +38,20 @@ joined as (
         shipments.ordered_qty,
         shipments.shipped_qty,
         shipments.delivered_local_date is not null as is_delivered,
-        case when shipments.delivered_local_date is not null
-            then {{ days_between('shipments.promised_date', 'shipments.delivered_local_date') }} end as days_late,
-        case when shipments.delivered_local_date is not null
-            then shipments.delivered_local_date <= shipments.promised_date end as is_on_time,
+        case
+            when shipments.delivered_local_date is not null
+                then {{ days_between('shipments.promised_date', 'shipments.delivered_local_date') }}
+        end as days_late,
+        case
+            when shipments.delivered_local_date is not null
+                then shipments.delivered_local_date <= shipments.promised_date
+        end as is_on_time,
         shipments.shipped_qty >= shipments.ordered_qty as is_in_full,
-        case when shipments.delivered_local_date is not null
-            then shipments.delivered_local_date <= shipments.promised_date and shipments.shipped_qty >= shipments.ordered_qty
+        case
+            when shipments.delivered_local_date is not null
+                then
+                    shipments.delivered_local_date <= shipments.promised_date
+                    and shipments.shipped_qty >= shipments.ordered_qty
         end as is_otif,
         shipments.exception_count,
         shipments.failed_attempt_count
@@ -52,8 +59,8 @@ joined as (
     left join orders on shipments.order_id = orders.order_id
     left join customers
         on orders.customer_id = customers.customer_id
-        and orders.order_date >= customers.valid_from
-        and orders.order_date < customers.valid_to
+            and orders.order_date >= customers.valid_from
+            and orders.order_date < customers.valid_to
     left join products on shipments.product_id = products.product_id
 )
 

@@ -25,7 +25,8 @@ classified as (
         case when responses.nps_score >= 9 then 1 when responses.nps_score is not null then 0 end as is_promoter,
         case when responses.nps_score in (7, 8) then 1 when responses.nps_score is not null then 0 end as is_passive,
         case when responses.nps_score <= 6 then 1 when responses.nps_score is not null then 0 end as is_detractor,
-        case when responses.nps_score >= 9 then 1 when responses.nps_score <= 6 then -1 when responses.nps_score is not null then 0 end as nps_value,
+        case when responses.nps_score >= 9 then 1 when responses.nps_score <= 6 then -1 when responses.nps_score is not null then 0 end
+            as nps_value,
         responses.csat_score,
         case when responses.csat_score >= 4 then 1 when responses.csat_score is not null then 0 end as is_csat_satisfied,
         responses.ces_score,
@@ -38,8 +39,8 @@ classified as (
     from responses
     left join customers
         on responses.customer_id = customers.customer_id
-        and responses.recorded_at >= customers.valid_from
-        and responses.recorded_at < customers.valid_to
+            and responses.recorded_at >= customers.valid_from
+            and responses.recorded_at < customers.valid_to
 )
 
 select * from classified

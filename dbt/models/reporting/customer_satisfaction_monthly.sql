@@ -76,8 +76,16 @@ kpis as (
         detractors,
         cast({{ nps('promoters', 'detractors', 'nps_n') }} as {{ type_double() }}) as nps,
         cast({{ nps_se('promoters', 'detractors', 'nps_n') }} as {{ type_double() }}) as nps_se,
-        cast({{ nps('promoters', 'detractors', 'nps_n') }} - {{ var('z95') }} * {{ nps_se('promoters', 'detractors', 'nps_n') }} as {{ type_double() }}) as nps_ci_low,
-        cast({{ nps('promoters', 'detractors', 'nps_n') }} + {{ var('z95') }} * {{ nps_se('promoters', 'detractors', 'nps_n') }} as {{ type_double() }}) as nps_ci_high,
+        cast(
+            {{ nps('promoters', 'detractors', 'nps_n') }}
+            - {{ var('z95') }} * {{ nps_se('promoters', 'detractors', 'nps_n') }} as {{ type_double() }}
+        )
+            as nps_ci_low,
+        cast(
+            {{ nps('promoters', 'detractors', 'nps_n') }}
+            + {{ var('z95') }} * {{ nps_se('promoters', 'detractors', 'nps_n') }} as {{ type_double() }}
+        )
+            as nps_ci_high,
         csat_n,
         csat_satisfied,
         cast({{ safe_ratio('csat_satisfied', 'csat_n') }} as {{ type_double() }}) as csat_top2_rate,

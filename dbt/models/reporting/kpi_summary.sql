@@ -22,11 +22,11 @@ order_lines as (
 
 survey_totals as (
     select
-        count(nps_score) as nps_n,
         cast(coalesce(sum(is_promoter), 0) as bigint) as promoters,
         cast(coalesce(sum(is_detractor), 0) as bigint) as detractors,
-        count(csat_score) as csat_n,
         cast(coalesce(sum(is_csat_satisfied), 0) as bigint) as csat_satisfied,
+        count(nps_score) as nps_n,
+        count(csat_score) as csat_n,
         min(response_date) as first_date,
         max(response_date) as last_date
     from surveys
@@ -52,7 +52,10 @@ inspection_totals as (
 ),
 
 complaint_totals as (
-    select count(*) as justified_complaints, min(received_date) as first_date, max(received_date) as last_date
+    select
+        count(*) as justified_complaints,
+        min(received_date) as first_date,
+        max(received_date) as last_date
     from complaints
     where is_justified
 ),
@@ -79,61 +82,67 @@ kpis as (
     from survey_totals
     union all
     select
-        'csat_top2_rate',
-        'CSAT: share of 1-5 answers that are 4 or 5 (Wilson interval)',
-        cast(csat_satisfied as {{ type_double() }}),
-        cast(csat_n as {{ type_double() }}),
-        {{ safe_ratio('csat_satisfied', 'csat_n') }},
-        csat_n,
-        {{ wilson_low('csat_satisfied', 'csat_n') }},
-        {{ wilson_high('csat_satisfied', 'csat_n') }},
-        'fraction',
-        first_date,
-        last_date
+        'csat_top2_rate' as kpi,
+        'CSAT: share of 1-5 answers that are 4 or 5 (Wilson interval)' as definition,
+        cast(csat_satisfied as {{ type_double() }}) as numerator,
+        cast(csat_n as {{ type_double() }}) as denominator,
+        {{ safe_ratio('csat_satisfied', 'csat_n') }} as kpi_value,
+        csat_n as n,
+        {{ wilson_low('csat_satisfied', 'csat_n') }} as ci_low,
+        {{ wilson_high('csat_satisfied', 'csat_n') }} as ci_high,
+        'fraction' as unit,
+        first_date as period_start,
+        last_date as period_end
     from survey_totals
     union all
     select
-        'on_time_delivery_rate',
-        'OTD: delivered lines delivered on or before the promised date / delivered lines (Wilson interval)',
-        cast(on_time_lines as {{ type_double() }}),
-        cast(delivered_lines as {{ type_double() }}),
-        {{ safe_ratio('on_time_lines', 'delivered_lines') }},
-        delivered_lines,
-        {{ wilson_low('on_time_lines', 'delivered_lines') }},
-        {{ wilson_high('on_time_lines', 'delivered_lines') }},
-        'fraction',
-        first_date,
-        last_date
+        'on_time_delivery_rate' as kpi,
+        'OTD: delivered lines delivered on or before the promised date / delivered lines (Wilson interval)' as definition,
+        cast(on_time_lines as {{ type_double() }}) as numerator,
+        cast(delivered_lines as {{ type_double() }}) as denominator,
+        {{ safe_ratio('on_time_lines', 'delivered_lines') }} as kpi_value,
+        delivered_lines as n,
+        {{ wilson_low('on_time_lines', 'delivered_lines') }} as ci_low,
+        {{ wilson_high('on_time_lines', 'delivered_lines') }} as ci_high,
+        'fraction' as unit,
+        first_date as period_start,
+        last_date as period_end
     from delivery_totals
     union all
     select
-        'final_inspection_defective_rate',
-        'Defective rate: defective units / units inspected at final inspection (Wilson interval)',
-        cast(defective_units as {{ type_double() }}),
-        cast(inspected_units as {{ type_double() }}),
-        {{ safe_ratio('defective_units', 'inspected_units') }},
-        cast(inspected_units as {{ dbt.type_bigint() }}),
-        {{ wilson_low('defective_units', 'inspected_units') }},
-        {{ wilson_high('defective_units', 'inspected_units') }},
-        'fraction',
-        first_date,
-        last_date
+        'final_inspection_defective_rate' as kpi,
+        'Defective rate: defective units / units inspected at final inspection (Wilson interval)' as definition,
+        cast(defective_units as {{ type_double() }}) as numerator,
+        cast(inspected_units as {{ type_double() }}) as denominator,
+        {{ safe_ratio('defective_units', 'inspected_units') }} as kpi_value,
+        cast(inspected_units as {{ dbt.type_bigint() }}) as n,
+        {{ wilson_low('defective_units', 'inspected_units') }} as ci_low,
+        {{ wilson_high('defective_units', 'inspected_units') }} as ci_high,
+        'fraction' as unit,
+        first_date as period_start,
+        last_date as period_end
     from inspection_totals
     union all
     select
-        'complaints_per_1000_orders',
-        'Complaint rate: justified complaints received / orders booked × 1,000 (calendar basis; Poisson-normal interval)',
-        cast(complaint_totals.justified_complaints as {{ type_double() }}),
-        cast(order_totals.orders as {{ type_double() }}),
-        case when order_totals.orders > 0 then 1000.0 * complaint_totals.justified_complaints / order_totals.orders end,
-        order_totals.orders,
+        'complaints_per_1000_orders' as kpi,
+        'Complaint rate: justified complaints received / orders booked × 1,000 (calendar basis; Poisson-normal interval)' as definition,
+        cast(complaint_totals.justified_complaints as {{ type_double() }}) as numerator,
+        cast(order_totals.orders as {{ type_double() }}) as denominator,
+        case when order_totals.orders > 0 then 1000.0 * complaint_totals.justified_complaints / order_totals.orders end as kpi_value,
+        order_totals.orders as n,
         case when order_totals.orders > 0
-            then 1000.0 * (complaint_totals.justified_complaints - {{ var('z95') }} * sqrt(complaint_totals.justified_complaints)) / order_totals.orders end,
+                then 1000.0
+                    * (complaint_totals.justified_complaints - {{ var('z95') }} * sqrt(complaint_totals.justified_complaints))
+                    / order_totals.orders
+        end as ci_low,
         case when order_totals.orders > 0
-            then 1000.0 * (complaint_totals.justified_complaints + {{ var('z95') }} * sqrt(complaint_totals.justified_complaints)) / order_totals.orders end,
-        'per 1,000 orders',
-        complaint_totals.first_date,
-        complaint_totals.last_date
+                then 1000.0
+                    * (complaint_totals.justified_complaints + {{ var('z95') }} * sqrt(complaint_totals.justified_complaints))
+                    / order_totals.orders
+        end as ci_high,
+        'per 1,000 orders' as unit,
+        complaint_totals.first_date as period_start,
+        complaint_totals.last_date as period_end
     from complaint_totals
     cross join order_totals
 ),

@@ -16,21 +16,21 @@ renamed as (
         case_number,
         account_id,
         contact_id,
-        lower(coalesce(origin, 'unknown')) as channel_code,
         type as case_type,
-        coalesce(reason, 'Unclassified') as complaint_category,
         status,
-        coalesce(priority, 'Medium') as priority,
-        coalesce(is_closed, false) as is_closed,
         closed_date as closed_at,
-        coalesce(is_escalated, false) as is_escalated,
         created_date as created_at,
         system_modstamp as modified_at,
         order_number_c as order_id,
         delivery_number_c as delivery_id,
         batch_number_c as batch_id,
-        coalesce(is_justified_c, true) as is_justified,
-        complaint_quantity_c as complaint_qty
+        complaint_quantity_c as complaint_qty,
+        lower(coalesce(origin, 'unknown')) as channel_code,
+        coalesce(reason, 'Unclassified') as complaint_category,
+        coalesce(priority, 'Medium') as priority,
+        coalesce(is_closed, false) as is_closed,
+        coalesce(is_escalated, false) as is_escalated,
+        coalesce(is_justified_c, true) as is_justified
     from ranked
     where version_rank = 1 and not coalesce(is_deleted, false)
 )

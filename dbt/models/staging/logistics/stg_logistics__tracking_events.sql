@@ -13,17 +13,17 @@ parsed as (
         source.scac as carrier_scac,
         source.pro_number as tracking_number,
         source.shipment_id as delivery_id,
-        upper(source.status_code) as status_code,
-        nullif(upper(source.status_reason_code), '') as status_reason_code,
         source.time_code,
         time_codes.iana_zone,
-        substr(source.event_date, 1, 4) || '-' || substr(source.event_date, 5, 2) || '-' || substr(source.event_date, 7, 2)
-        || ' ' || substr(source.event_time, 1, 2) || ':' || substr(source.event_time, 3, 2) || ':00' as event_local_text,
         source.city,
         source.state,
         source.country,
         source._source_file,
-        source._loaded_at
+        source._loaded_at,
+        upper(source.status_code) as status_code,
+        nullif(upper(source.status_reason_code), '') as status_reason_code,
+        substr(source.event_date, 1, 4) || '-' || substr(source.event_date, 5, 2) || '-' || substr(source.event_date, 7, 2)
+        || ' ' || substr(source.event_time, 1, 2) || ':' || substr(source.event_time, 3, 2) || ':00' as event_local_text
     from source
     left join time_codes on upper(source.time_code) = time_codes.time_code
 ),

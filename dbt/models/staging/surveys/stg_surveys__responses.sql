@@ -15,7 +15,8 @@ renamed as (
     select
         response_id,
         survey_id,
-        case when survey_id like '%case%' then 'post_case' when survey_id like '%deliver%' then 'post_delivery' else survey_id end as survey_type,
+        case when survey_id like '%case%' then 'post_case' when survey_id like '%deliver%' then 'post_delivery' else survey_id end
+            as survey_type,
         status as response_status,
         {{ local_to_utc('start_date', 'source_timezone') }} as started_at,
         {{ local_to_utc('end_date', 'source_timezone') }} as ended_at,
@@ -39,7 +40,7 @@ renamed as (
         case when q4_4 between 1 and 5 then q4_4 end as rating_value_for_money
     from ranked
     where version_rank = 1
-      and status in ('0', '4', '16')
+        and status in ('0', '4', '16')
 )
 
 select * from renamed
