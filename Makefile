@@ -11,7 +11,7 @@ export DO_NOT_TRACK := 1
 export DAGSTER_DISABLE_TELEMETRY := 1
 
 DBT := $(BIN)/dbt
-DBT_ARGS := --project-dir dbt --profiles-dir dbt
+DBT_ARGS := --project-dir $(CURDIR)/dbt --profiles-dir $(CURDIR)/dbt
 DBT_SOURCES := $(shell find dbt/models dbt/macros dbt/seeds dbt/tests dbt/snapshots -type f 2>/dev/null) dbt/dbt_project.yml
 
 .PHONY: demo test check dev dashboard lock clean venv manifest help
