@@ -24,6 +24,18 @@ products as (
     select * from {{ ref('dim_product') }}
 ),
 
+business_minutes as (
+    select * from {{ ref('int_complaint_stages_measured_in_business_minutes') }}
+),
+
+channels as (
+    select * from {{ ref('dim_channel') }}
+),
+
+categories as (
+    select * from {{ ref('dim_complaint_category') }}
+),
+
 joined as (
     select
         {{ surrogate_key(['cases.case_id']) }} as complaint_key,
@@ -31,8 +43,12 @@ joined as (
         cases.case_number,
         coalesce(customers.customer_key, '-1') as customer_key,
         coalesce(products.product_key, '-1') as product_key,
+        coalesce(channels.channel_key, '-1') as channel_key,
+        coalesce(categories.complaint_category_key, '-1') as complaint_category_key,
         cases.channel_code,
         cases.complaint_category,
+        coalesce(categories.category_l1, 'Other') as category_l1,
+        coalesce(categories.is_quality_related, false) as is_quality_related,
         cases.priority,
         cases.status as current_status,
         cases.order_id,
@@ -49,10 +65,16 @@ joined as (
         {{ hours_between('cases.created_at', 'cases.classified_at') }} as hours_to_classify,
         {{ hours_between('cases.created_at', 'cases.resolved_at') }} as hours_to_resolve,
         {{ hours_between('cases.resolved_at', 'cases.customer_notified_at') }} as hours_resolve_to_notify,
+        business_minutes.bmin_to_classify,
+        business_minutes.bmin_to_resolve,
+        business_minutes.bmin_resolve_to_notify,
         sla.resolution_hours as resolution_sla_hours,
+        sla.uses_business_hours as sla_uses_business_hours,
         cases.resolved_at is not null as is_resolved,
         case
-            when cases.resolved_at is not null then {{ hours_between('cases.created_at', 'cases.resolved_at') }} > sla.resolution_hours
+            when cases.resolved_at is null then null
+            when sla.uses_business_hours then business_minutes.bmin_to_resolve > 60.0 * sla.resolution_hours
+            else {{ hours_between('cases.created_at', 'cases.resolved_at') }} > sla.resolution_hours
         end as is_resolution_sla_breached,
         cases.reopen_count,
         cases.reopen_count > 0 as is_reopened,
@@ -68,6 +90,9 @@ joined as (
     left join deliveries on cases.delivery_id = deliveries.delivery_id
     left join products on deliveries.product_id = products.product_id
     left join sla on cases.priority = sla.priority
+    left join business_minutes on cases.case_id = business_minutes.case_id
+    left join channels on cases.channel_code = channels.channel_code
+    left join categories on cases.complaint_category = categories.category_name
 )
 
 select * from joined

@@ -1,0 +1,43 @@
+-- Each survey response with the touchpoint it is about: the delivery (lateness) for post-delivery
+-- surveys, the complaint (SLA breach, priority) for post-case surveys, and the customer's segment as of
+-- the response. The exposure (delivery, complaint handling) always happens before the response.
+with responses as (
+    select * from {{ ref('fct_survey_responses') }}
+),
+
+customers as (
+    select * from {{ ref('dim_customer') }}
+),
+
+shipments as (
+    select * from {{ ref('fct_shipments') }}
+),
+
+complaints as (
+    select * from {{ ref('fct_complaints') }}
+),
+
+joined as (
+    select
+        responses.response_id,
+        responses.survey_type,
+        customers.segment,
+        responses.recorded_at,
+        responses.csat_score,
+        responses.is_csat_satisfied,
+        responses.nps_score,
+        responses.nps_value,
+        shipments.delivered_at,
+        shipments.days_late,
+        complaints.resolved_at,
+        complaints.priority,
+        complaints.is_resolution_sla_breached
+    from responses
+    inner join customers on responses.customer_key = customers.customer_key
+    left join shipments
+        on responses.survey_type = 'post_delivery' and responses.delivery_id = shipments.delivery_id
+    left join complaints
+        on responses.survey_type = 'post_case' and responses.case_id = complaints.case_id
+)
+
+select * from joined

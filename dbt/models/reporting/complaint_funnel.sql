@@ -1,0 +1,55 @@
+-- The complaint process per month received × channel × category (l1) × priority: how many complaints
+-- reached each milestone (receive → classify → analyse → handle → notify → close), median and p90 stage
+-- durations in calendar hours and business hours, resolution SLA breaches (Wilson interval) and reopens.
+with complaints as (
+    select * from {{ ref('fct_complaints') }}
+),
+
+dated as (
+    select
+        cast({{ dbt.date_trunc('month', 'received_date') }} as date) as month_start,
+        *
+    from complaints
+),
+
+funnel as (
+    select
+        month_start,
+        channel_code,
+        category_l1,
+        priority,
+        count(*) as received,
+        cast(sum(case when classified_at is not null then 1 else 0 end) as bigint) as classified,
+        cast(sum(case when analysed_at is not null then 1 else 0 end) as bigint) as analysed,
+        cast(sum(case when resolved_at is not null then 1 else 0 end) as bigint) as handled,
+        cast(sum(case when customer_notified_at is not null then 1 else 0 end) as bigint) as notified,
+        cast(sum(case when first_closed_at is not null then 1 else 0 end) as bigint) as closed,
+        cast(sum(case when is_justified then 1 else 0 end) as bigint) as justified,
+        cast(sum(case when is_resolution_sla_breached then 1 else 0 end) as bigint) as sla_breached,
+        cast(sum(case when is_resolution_sla_breached is not null then 1 else 0 end) as bigint) as sla_applicable,
+        cast(sum(case when is_reopened then 1 else 0 end) as bigint) as reopened,
+        cast(percentile_cont(0.5) within group (order by hours_to_classify) as {{ type_double() }}) as classify_hours_median,
+        cast(percentile_cont(0.5) within group (order by hours_to_resolve) as {{ type_double() }}) as resolve_hours_median,
+        cast(percentile_cont(0.9) within group (order by hours_to_resolve) as {{ type_double() }}) as resolve_hours_p90,
+        cast(percentile_cont(0.5) within group (order by bmin_to_resolve) / 60.0 as {{ type_double() }}) as resolve_business_hours_median,
+        cast(percentile_cont(0.9) within group (order by bmin_to_resolve) / 60.0 as {{ type_double() }}) as resolve_business_hours_p90,
+        cast(percentile_cont(0.5) within group (order by hours_resolve_to_notify) as {{ type_double() }}) as notify_hours_median
+    from dated
+    group by month_start, channel_code, category_l1, priority
+),
+
+rates as (
+    select
+        *,
+        cast({{ safe_ratio('classified', 'received') }} as {{ type_double() }}) as classified_rate,
+        cast({{ safe_ratio('handled', 'received') }} as {{ type_double() }}) as handled_rate,
+        cast({{ safe_ratio('notified', 'handled') }} as {{ type_double() }}) as notified_of_handled_rate,
+        cast({{ safe_ratio('sla_breached', 'sla_applicable') }} as {{ type_double() }}) as sla_breach_rate,
+        cast({{ wilson_low('sla_breached', 'sla_applicable') }} as {{ type_double() }}) as sla_breach_ci_low,
+        cast({{ wilson_high('sla_breached', 'sla_applicable') }} as {{ type_double() }}) as sla_breach_ci_high,
+        cast({{ safe_ratio('reopened', 'closed') }} as {{ type_double() }}) as reopen_rate,
+        sla_applicable < {{ var('small_sample_n') }} as is_small_sample
+    from funnel
+)
+
+select * from rates

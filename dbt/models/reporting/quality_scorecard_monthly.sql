@@ -1,0 +1,192 @@
+-- The quality scorecard per month × plant, with plant = 'All' for the company (ratio of sums, never an
+-- average of plant ratios). Inspection yields are estimated from inspection samples: FPY per stage =
+-- units passing first time / units inspected at that stage, RTY = in-process FPY × final FPY.
+-- DPMO = defects / (units × opportunities per unit) × 10⁶; sigma is short-term with the 1.5σ shift.
+with lots as (
+    select * from {{ ref('fct_inspection_lots') }}
+),
+
+products as (
+    select * from {{ ref('dim_product') }}
+),
+
+shipments as (
+    select * from {{ ref('fct_shipments') }}
+),
+
+complaints as (
+    select * from {{ ref('fct_complaints') }}
+),
+
+order_lines as (
+    select * from {{ ref('fct_order_lines') }}
+),
+
+surveys as (
+    select * from {{ ref('fct_survey_responses') }}
+),
+
+inspection as (
+    select
+        cast({{ dbt.date_trunc('month', 'lots.lot_created_date') }} as date) as month_start,
+        lots.plant_id,
+        sum(case when lots.inspection_stage = 'final' then lots.inspected_qty else 0 end) as final_inspected,
+        sum(case when lots.inspection_stage = 'final' then lots.defective_qty else 0 end) as final_defective,
+        sum(case when lots.inspection_stage = 'final' then lots.defect_count else 0 end) as final_defects,
+        sum(
+            case when lots.inspection_stage = 'final' then lots.inspected_qty * products.defect_opportunities_per_unit else 0 end
+        ) as final_opportunities,
+        sum(case when lots.inspection_stage = 'in-process' then lots.inspected_qty else 0 end) as in_process_inspected,
+        sum(case when lots.inspection_stage = 'in-process' then lots.defective_qty else 0 end) as in_process_defective,
+        sum(case when lots.inspection_stage = 'incoming' then lots.inspected_qty else 0 end) as incoming_inspected,
+        sum(case when lots.inspection_stage = 'incoming' then lots.defective_qty else 0 end) as incoming_defective
+    from lots
+    left join products on lots.product_key = products.product_key
+    group by grouping sets (
+        (cast({{ dbt.date_trunc('month', 'lots.lot_created_date') }} as date), lots.plant_id),
+        (cast({{ dbt.date_trunc('month', 'lots.lot_created_date') }} as date))
+    )
+),
+
+delivery as (
+    select
+        cast({{ dbt.date_trunc('month', 'delivered_date') }} as date) as month_start,
+        plant_id,
+        count(*) as delivered_lines,
+        sum(case when is_on_time then 1 else 0 end) as on_time_lines,
+        sum(case when is_otif then 1 else 0 end) as otif_lines
+    from shipments
+    where is_delivered
+    group by grouping sets (
+        (cast({{ dbt.date_trunc('month', 'delivered_date') }} as date), plant_id),
+        (cast({{ dbt.date_trunc('month', 'delivered_date') }} as date))
+    )
+),
+
+orders as (
+    select
+        cast({{ dbt.date_trunc('month', 'order_date') }} as date) as month_start,
+        plant_id,
+        count(distinct order_id) as orders
+    from order_lines
+    where not is_cancelled
+    group by grouping sets (
+        (cast({{ dbt.date_trunc('month', 'order_date') }} as date), plant_id),
+        (cast({{ dbt.date_trunc('month', 'order_date') }} as date))
+    )
+),
+
+complaint_counts as (
+    select
+        cast({{ dbt.date_trunc('month', 'complaints.received_date') }} as date) as month_start,
+        shipments.plant_id,
+        sum(case when complaints.is_justified then 1 else 0 end) as justified_complaints,
+        count(*) as all_complaints
+    from complaints
+    left join shipments on complaints.delivery_id = shipments.delivery_id
+    group by grouping sets (
+        (cast({{ dbt.date_trunc('month', 'complaints.received_date') }} as date), shipments.plant_id),
+        (cast({{ dbt.date_trunc('month', 'complaints.received_date') }} as date))
+    )
+),
+
+satisfaction as (
+    select
+        cast({{ dbt.date_trunc('month', 'surveys.response_date') }} as date) as month_start,
+        shipments.plant_id,
+        count(surveys.nps_score) as nps_n,
+        coalesce(sum(surveys.is_promoter), 0) as promoters,
+        coalesce(sum(surveys.is_detractor), 0) as detractors,
+        count(surveys.csat_score) as csat_n,
+        coalesce(sum(surveys.is_csat_satisfied), 0) as csat_satisfied
+    from surveys
+    left join shipments on surveys.delivery_id = shipments.delivery_id
+    where surveys.survey_type = 'post_delivery'
+    group by grouping sets (
+        (cast({{ dbt.date_trunc('month', 'surveys.response_date') }} as date), shipments.plant_id),
+        (cast({{ dbt.date_trunc('month', 'surveys.response_date') }} as date))
+    )
+),
+
+spine as (
+    select month_start, plant_id from inspection
+    union
+    select month_start, plant_id from delivery
+),
+
+joined as (
+    select
+        spine.month_start,
+        coalesce(spine.plant_id, 'All') as plant_id,
+        cast(coalesce(inspection.final_inspected, 0) as {{ type_double() }}) as final_inspected_units,
+        cast(coalesce(inspection.final_defective, 0) as {{ type_double() }}) as final_defective_units,
+        cast(coalesce(inspection.final_defects, 0) as {{ type_double() }}) as final_defects,
+        cast(coalesce(inspection.final_opportunities, 0) as {{ type_double() }}) as final_opportunities,
+        cast(coalesce(inspection.in_process_inspected, 0) as {{ type_double() }}) as in_process_inspected_units,
+        cast(coalesce(inspection.in_process_defective, 0) as {{ type_double() }}) as in_process_defective_units,
+        cast(coalesce(inspection.incoming_inspected, 0) as {{ type_double() }}) as incoming_inspected_units,
+        cast(coalesce(inspection.incoming_defective, 0) as {{ type_double() }}) as incoming_rejected_units,
+        cast(coalesce(delivery.delivered_lines, 0) as bigint) as delivered_lines,
+        cast(coalesce(delivery.on_time_lines, 0) as bigint) as on_time_lines,
+        cast(coalesce(delivery.otif_lines, 0) as bigint) as otif_lines,
+        cast(coalesce(orders.orders, 0) as bigint) as orders,
+        cast(coalesce(complaint_counts.justified_complaints, 0) as bigint) as justified_complaints,
+        cast(coalesce(complaint_counts.all_complaints, 0) as bigint) as all_complaints,
+        cast(coalesce(satisfaction.nps_n, 0) as bigint) as nps_n,
+        cast(coalesce(satisfaction.promoters, 0) as bigint) as promoters,
+        cast(coalesce(satisfaction.detractors, 0) as bigint) as detractors,
+        cast(coalesce(satisfaction.csat_n, 0) as bigint) as csat_n,
+        cast(coalesce(satisfaction.csat_satisfied, 0) as bigint) as csat_satisfied
+    from spine
+    left join inspection
+        on spine.month_start = inspection.month_start
+        and coalesce(spine.plant_id, 'All') = coalesce(inspection.plant_id, 'All')
+    left join delivery
+        on spine.month_start = delivery.month_start
+        and coalesce(spine.plant_id, 'All') = coalesce(delivery.plant_id, 'All')
+    left join orders
+        on spine.month_start = orders.month_start
+        and coalesce(spine.plant_id, 'All') = coalesce(orders.plant_id, 'All')
+    left join complaint_counts
+        on spine.month_start = complaint_counts.month_start
+        and coalesce(spine.plant_id, 'All') = coalesce(complaint_counts.plant_id, 'All')
+    left join satisfaction
+        on spine.month_start = satisfaction.month_start
+        and coalesce(spine.plant_id, 'All') = coalesce(satisfaction.plant_id, 'All')
+),
+
+kpis as (
+    select
+        *,
+        cast({{ safe_ratio('final_defective_units', 'final_inspected_units') }} as {{ type_double() }}) as final_defective_rate,
+        cast({{ wilson_low('final_defective_units', 'final_inspected_units') }} as {{ type_double() }}) as final_defective_ci_low,
+        cast({{ wilson_high('final_defective_units', 'final_inspected_units') }} as {{ type_double() }}) as final_defective_ci_high,
+        cast({{ safe_ratio('final_defects', 'final_inspected_units') }} as {{ type_double() }}) as final_dpu,
+        cast(1000000.0 * {{ safe_ratio('final_defects', 'final_opportunities') }} as {{ type_double() }}) as final_dpmo,
+        cast(
+            {{ sigma_level_st_shift15("1000000.0 * " ~ safe_ratio('final_defects', 'final_opportunities')) }} as {{ type_double() }}
+        ) as sigma_level_st_shift15,
+        final_inspected_units > 0 and final_defects = 0 as is_no_defects_observed,
+        cast(1 - {{ safe_ratio('in_process_defective_units', 'in_process_inspected_units') }} as {{ type_double() }}) as fpy_in_process,
+        cast(1 - {{ safe_ratio('final_defective_units', 'final_inspected_units') }} as {{ type_double() }}) as fpy_final,
+        cast(
+            (1 - {{ safe_ratio('in_process_defective_units', 'in_process_inspected_units') }})
+            * (1 - {{ safe_ratio('final_defective_units', 'final_inspected_units') }}) as {{ type_double() }}
+        ) as rty,
+        cast(1000000.0 * {{ safe_ratio('incoming_rejected_units', 'incoming_inspected_units') }} as {{ type_double() }}) as incoming_ppm,
+        cast({{ safe_ratio('on_time_lines', 'delivered_lines') }} as {{ type_double() }}) as otd_rate,
+        cast({{ wilson_low('on_time_lines', 'delivered_lines') }} as {{ type_double() }}) as otd_ci_low,
+        cast({{ wilson_high('on_time_lines', 'delivered_lines') }} as {{ type_double() }}) as otd_ci_high,
+        cast({{ safe_ratio('otif_lines', 'delivered_lines') }} as {{ type_double() }}) as otif_rate,
+        cast(1000.0 * {{ safe_ratio('justified_complaints', 'orders') }} as {{ type_double() }}) as complaints_per_1000_orders,
+        cast({{ nps('promoters', 'detractors', 'nps_n') }} as {{ type_double() }}) as nps,
+        cast({{ nps('promoters', 'detractors', 'nps_n') }} - {{ var('z95') }} * {{ nps_se('promoters', 'detractors', 'nps_n') }} as {{ type_double() }}) as nps_ci_low,
+        cast({{ nps('promoters', 'detractors', 'nps_n') }} + {{ var('z95') }} * {{ nps_se('promoters', 'detractors', 'nps_n') }} as {{ type_double() }}) as nps_ci_high,
+        cast({{ safe_ratio('csat_satisfied', 'csat_n') }} as {{ type_double() }}) as csat_top2_rate,
+        cast({{ wilson_low('csat_satisfied', 'csat_n') }} as {{ type_double() }}) as csat_ci_low,
+        cast({{ wilson_high('csat_satisfied', 'csat_n') }} as {{ type_double() }}) as csat_ci_high,
+        nps_n < {{ var('small_sample_n') }} as is_small_survey_sample
+    from joined
+)
+
+select * from kpis
