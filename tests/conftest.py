@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-TINY_SCALE = 0.05
+TINY_SCALE = 0.2
 TINY_SEED = 7
 
 

@@ -15,11 +15,26 @@ days as (
 ),
 
 stages as (
-    select case_id, 'classify' as stage, created_at as started_at, classified_at as ended_at from complaints
+    select
+        case_id,
+        'classify' as stage,
+        created_at as started_at,
+        classified_at as ended_at
+    from complaints
     union all
-    select case_id, 'resolve' as stage, created_at as started_at, resolved_at as ended_at from complaints
+    select
+        case_id,
+        'resolve' as stage,
+        created_at as started_at,
+        resolved_at as ended_at
+    from complaints
     union all
-    select case_id, 'notify' as stage, resolved_at as started_at, customer_notified_at as ended_at from complaints
+    select
+        case_id,
+        'notify' as stage,
+        resolved_at as started_at,
+        customer_notified_at as ended_at
+    from complaints
 ),
 
 local_stages as (
@@ -51,8 +66,9 @@ measured as (
         case_id,
         stage,
         sum(
-            case when overlap_end > overlap_start
-                then {{ dbt.datediff('overlap_start', 'overlap_end', 'second') }} / 60.0
+            case
+                when overlap_end > overlap_start
+                    then {{ dbt.datediff('overlap_start', 'overlap_end', 'second') }} / 60.0
                 else 0
             end
         ) as business_minutes
@@ -63,14 +79,17 @@ measured as (
 pivoted as (
     select
         complaints.case_id,
-        case when complaints.classified_at is not null
-            then coalesce(max(case when measured.stage = 'classify' then measured.business_minutes end), 0)
+        case
+            when complaints.classified_at is not null
+                then coalesce(max(case when measured.stage = 'classify' then measured.business_minutes end), 0)
         end as bmin_to_classify,
-        case when complaints.resolved_at is not null
-            then coalesce(max(case when measured.stage = 'resolve' then measured.business_minutes end), 0)
+        case
+            when complaints.resolved_at is not null
+                then coalesce(max(case when measured.stage = 'resolve' then measured.business_minutes end), 0)
         end as bmin_to_resolve,
-        case when complaints.customer_notified_at is not null
-            then coalesce(max(case when measured.stage = 'notify' then measured.business_minutes end), 0)
+        case
+            when complaints.customer_notified_at is not null
+                then coalesce(max(case when measured.stage = 'notify' then measured.business_minutes end), 0)
         end as bmin_resolve_to_notify
     from complaints
     left join measured on complaints.case_id = measured.case_id

@@ -58,9 +58,19 @@ sla_units as (
 ),
 
 binary_units as (
-    select 'late_delivery_csat' as analysis_id, stratum, exposed, outcome from delivery_units
+    select
+        'late_delivery_csat' as analysis_id,
+        stratum,
+        exposed,
+        outcome
+    from delivery_units
     union all
-    select 'sla_breach_csat' as analysis_id, stratum, exposed, outcome from sla_units
+    select
+        'sla_breach_csat' as analysis_id,
+        stratum,
+        exposed,
+        outcome
+    from sla_units
 ),
 
 strata as (
@@ -256,31 +266,62 @@ did_rows as (
 -- ---------------------------------------------------------------- all results
 results as (
     select
-        analysis_id, method, adjusted_for, stratum, n_exposed, n_unexposed, rate_exposed, rate_unexposed,
-        estimate, std_error,
+        analysis_id,
+        method,
+        adjusted_for,
+        stratum,
+        n_exposed,
+        n_unexposed,
+        rate_exposed,
+        rate_unexposed,
+        estimate,
+        std_error,
         estimate - {{ var('z95') }} * std_error as ci_low,
         estimate + {{ var('z95') }} * std_error as ci_high,
         'risk difference (fraction)' as estimand
     from naive_rows
     union all
     select
-        analysis_id, method, adjusted_for, stratum, n_exposed, n_unexposed, rate_exposed, rate_unexposed,
-        estimate, std_error,
+        analysis_id,
+        method,
+        adjusted_for,
+        stratum,
+        n_exposed,
+        n_unexposed,
+        rate_exposed,
+        rate_unexposed,
+        estimate,
+        std_error,
         estimate - {{ var('z95') }} * std_error as ci_low,
         estimate + {{ var('z95') }} * std_error as ci_high,
         'risk difference (fraction)' as estimand
     from adjusted_rows
     union all
     select
-        analysis_id, method, adjusted_for, stratum, n_exposed, n_unexposed, rate_exposed, rate_unexposed,
-        estimate, std_error,
+        analysis_id,
+        method,
+        adjusted_for,
+        stratum,
+        n_exposed,
+        n_unexposed,
+        rate_exposed,
+        rate_unexposed,
+        estimate,
+        std_error,
         wilson_low as ci_low,
         wilson_high as ci_high,
         'top-2-box rate in the bucket (Wilson interval)' as estimand
     from dose_rows
     union all
     select
-        analysis_id, method, adjusted_for, stratum, n_exposed, n_unexposed, rate_exposed, rate_unexposed,
+        analysis_id,
+        method,
+        adjusted_for,
+        stratum,
+        n_exposed,
+        n_unexposed,
+        rate_exposed,
+        rate_unexposed,
         exp(log_estimate) as estimate,
         log_std_error as std_error,
         exp(log_estimate - {{ var('z95') }} * log_std_error) as ci_low,

@@ -2,7 +2,14 @@
 -- average of plant ratios). Inspection yields are estimated from inspection samples: FPY per stage =
 -- units passing first time / units inspected at that stage, RTY = in-process FPY × final FPY.
 -- DPMO = defects / (units × opportunities per unit) × 10⁶; sigma is short-term with the 1.5σ shift.
-with lots as (
+with scopes as (
+    -- every fact is counted once per plant and once more for the company total
+    select 'plant' as scope
+    union all
+    select 'all' as scope
+),
+
+lots as (
     select * from {{ ref('fct_inspection_lots') }}
 ),
 
@@ -29,7 +36,7 @@ surveys as (
 inspection as (
     select
         cast({{ dbt.date_trunc('month', 'lots.lot_created_date') }} as date) as month_start,
-        lots.plant_id,
+        case when scopes.scope = 'all' then 'All' else lots.plant_id end as plant_id,
         sum(case when lots.inspection_stage = 'final' then lots.inspected_qty else 0 end) as final_inspected,
         sum(case when lots.inspection_stage = 'final' then lots.defective_qty else 0 end) as final_defective,
         sum(case when lots.inspection_stage = 'final' then lots.defect_count else 0 end) as final_defects,
@@ -41,83 +48,89 @@ inspection as (
         sum(case when lots.inspection_stage = 'incoming' then lots.inspected_qty else 0 end) as incoming_inspected,
         sum(case when lots.inspection_stage = 'incoming' then lots.defective_qty else 0 end) as incoming_defective
     from lots
+    cross join scopes
     left join products on lots.product_key = products.product_key
-    group by grouping sets (
-        (cast({{ dbt.date_trunc('month', 'lots.lot_created_date') }} as date), lots.plant_id),
-        (cast({{ dbt.date_trunc('month', 'lots.lot_created_date') }} as date))
-    )
+    group by
+        cast({{ dbt.date_trunc('month', 'lots.lot_created_date') }} as date),
+        case when scopes.scope = 'all' then 'All' else lots.plant_id end
 ),
 
 delivery as (
     select
         cast({{ dbt.date_trunc('month', 'delivered_date') }} as date) as month_start,
-        plant_id,
+        case when scopes.scope = 'all' then 'All' else plant_id end as plant_id,
         count(*) as delivered_lines,
         sum(case when is_on_time then 1 else 0 end) as on_time_lines,
         sum(case when is_otif then 1 else 0 end) as otif_lines
     from shipments
+    cross join scopes
     where is_delivered
-    group by grouping sets (
-        (cast({{ dbt.date_trunc('month', 'delivered_date') }} as date), plant_id),
-        (cast({{ dbt.date_trunc('month', 'delivered_date') }} as date))
-    )
+    group by
+        cast({{ dbt.date_trunc('month', 'delivered_date') }} as date),
+        case when scopes.scope = 'all' then 'All' else plant_id end
 ),
 
 orders as (
     select
         cast({{ dbt.date_trunc('month', 'order_date') }} as date) as month_start,
-        plant_id,
+        case when scopes.scope = 'all' then 'All' else plant_id end as plant_id,
         count(distinct order_id) as orders
     from order_lines
+    cross join scopes
     where not is_cancelled
-    group by grouping sets (
-        (cast({{ dbt.date_trunc('month', 'order_date') }} as date), plant_id),
-        (cast({{ dbt.date_trunc('month', 'order_date') }} as date))
-    )
+    group by
+        cast({{ dbt.date_trunc('month', 'order_date') }} as date),
+        case when scopes.scope = 'all' then 'All' else plant_id end
 ),
 
 complaint_counts as (
     select
         cast({{ dbt.date_trunc('month', 'complaints.received_date') }} as date) as month_start,
-        shipments.plant_id,
+        case when scopes.scope = 'all' then 'All' else shipments.plant_id end as plant_id,
         sum(case when complaints.is_justified then 1 else 0 end) as justified_complaints,
         count(*) as all_complaints
     from complaints
+    cross join scopes
     left join shipments on complaints.delivery_id = shipments.delivery_id
-    group by grouping sets (
-        (cast({{ dbt.date_trunc('month', 'complaints.received_date') }} as date), shipments.plant_id),
-        (cast({{ dbt.date_trunc('month', 'complaints.received_date') }} as date))
-    )
+    group by
+        cast({{ dbt.date_trunc('month', 'complaints.received_date') }} as date),
+        case when scopes.scope = 'all' then 'All' else shipments.plant_id end
 ),
 
 satisfaction as (
     select
         cast({{ dbt.date_trunc('month', 'surveys.response_date') }} as date) as month_start,
-        shipments.plant_id,
+        case when scopes.scope = 'all' then 'All' else shipments.plant_id end as plant_id,
         count(surveys.nps_score) as nps_n,
         coalesce(sum(surveys.is_promoter), 0) as promoters,
         coalesce(sum(surveys.is_detractor), 0) as detractors,
         count(surveys.csat_score) as csat_n,
         coalesce(sum(surveys.is_csat_satisfied), 0) as csat_satisfied
     from surveys
+    cross join scopes
     left join shipments on surveys.delivery_id = shipments.delivery_id
     where surveys.survey_type = 'post_delivery'
-    group by grouping sets (
-        (cast({{ dbt.date_trunc('month', 'surveys.response_date') }} as date), shipments.plant_id),
-        (cast({{ dbt.date_trunc('month', 'surveys.response_date') }} as date))
-    )
+    group by
+        cast({{ dbt.date_trunc('month', 'surveys.response_date') }} as date),
+        case when scopes.scope = 'all' then 'All' else shipments.plant_id end
 ),
 
 spine as (
-    select month_start, plant_id from inspection
+    select
+        month_start,
+        plant_id
+    from inspection
     union
-    select month_start, plant_id from delivery
+    select
+        month_start,
+        plant_id
+    from delivery
 ),
 
 joined as (
     select
         spine.month_start,
-        coalesce(spine.plant_id, 'All') as plant_id,
+        coalesce(spine.plant_id, 'Unknown') as plant_id,
         cast(coalesce(inspection.final_inspected, 0) as {{ type_double() }}) as final_inspected_units,
         cast(coalesce(inspection.final_defective, 0) as {{ type_double() }}) as final_defective_units,
         cast(coalesce(inspection.final_defects, 0) as {{ type_double() }}) as final_defects,
@@ -140,19 +153,19 @@ joined as (
     from spine
     left join inspection
         on spine.month_start = inspection.month_start
-        and coalesce(spine.plant_id, 'All') = coalesce(inspection.plant_id, 'All')
+            and coalesce(spine.plant_id, 'Unknown') = coalesce(inspection.plant_id, 'Unknown')
     left join delivery
         on spine.month_start = delivery.month_start
-        and coalesce(spine.plant_id, 'All') = coalesce(delivery.plant_id, 'All')
+            and coalesce(spine.plant_id, 'Unknown') = coalesce(delivery.plant_id, 'Unknown')
     left join orders
         on spine.month_start = orders.month_start
-        and coalesce(spine.plant_id, 'All') = coalesce(orders.plant_id, 'All')
+            and coalesce(spine.plant_id, 'Unknown') = coalesce(orders.plant_id, 'Unknown')
     left join complaint_counts
         on spine.month_start = complaint_counts.month_start
-        and coalesce(spine.plant_id, 'All') = coalesce(complaint_counts.plant_id, 'All')
+            and coalesce(spine.plant_id, 'Unknown') = coalesce(complaint_counts.plant_id, 'Unknown')
     left join satisfaction
         on spine.month_start = satisfaction.month_start
-        and coalesce(spine.plant_id, 'All') = coalesce(satisfaction.plant_id, 'All')
+            and coalesce(spine.plant_id, 'Unknown') = coalesce(satisfaction.plant_id, 'Unknown')
 ),
 
 kpis as (
@@ -180,8 +193,16 @@ kpis as (
         cast({{ safe_ratio('otif_lines', 'delivered_lines') }} as {{ type_double() }}) as otif_rate,
         cast(1000.0 * {{ safe_ratio('justified_complaints', 'orders') }} as {{ type_double() }}) as complaints_per_1000_orders,
         cast({{ nps('promoters', 'detractors', 'nps_n') }} as {{ type_double() }}) as nps,
-        cast({{ nps('promoters', 'detractors', 'nps_n') }} - {{ var('z95') }} * {{ nps_se('promoters', 'detractors', 'nps_n') }} as {{ type_double() }}) as nps_ci_low,
-        cast({{ nps('promoters', 'detractors', 'nps_n') }} + {{ var('z95') }} * {{ nps_se('promoters', 'detractors', 'nps_n') }} as {{ type_double() }}) as nps_ci_high,
+        cast(
+            {{ nps('promoters', 'detractors', 'nps_n') }}
+            - {{ var('z95') }} * {{ nps_se('promoters', 'detractors', 'nps_n') }} as {{ type_double() }}
+        )
+            as nps_ci_low,
+        cast(
+            {{ nps('promoters', 'detractors', 'nps_n') }}
+            + {{ var('z95') }} * {{ nps_se('promoters', 'detractors', 'nps_n') }} as {{ type_double() }}
+        )
+            as nps_ci_high,
         cast({{ safe_ratio('csat_satisfied', 'csat_n') }} as {{ type_double() }}) as csat_top2_rate,
         cast({{ wilson_low('csat_satisfied', 'csat_n') }} as {{ type_double() }}) as csat_ci_low,
         cast({{ wilson_high('csat_satisfied', 'csat_n') }} as {{ type_double() }}) as csat_ci_high,
