@@ -771,6 +771,8 @@ class World:
                 hours=int(rng.integers(7, 19)),
                 minutes=int(rng.integers(0, 60)),
             )
+            if created > horizon:
+                continue  # received after the simulated period ends: not in the CRM yet
             cid = st.next_case
             st.next_case += 1
             case_id = sf_id("500", cid)

@@ -195,3 +195,28 @@ def test_scorecard_company_row_is_a_ratio_of_sums(pipeline_home: Path) -> None:
             )
             checked += 1
     assert checked > 0
+
+
+def test_churn_association_moves_in_the_direction_the_confounder_implies(
+    pipeline_home: Path,
+) -> None:
+    """Enterprise customers order most (most exposure) and churn least: pooled, exposure looks protective;
+    within segments the harm shows. The adjusted risk ratio must lie above the naive one."""
+    naive = _impact(pipeline_home, "quality_complaint_churn", "naive")
+    adjusted = _impact(pipeline_home, "quality_complaint_churn", "mantel_haenszel")
+    assert naive["n_exposed"] > 0 and naive["n_unexposed"] > 0
+    assert adjusted["estimate"] > naive["estimate"]
+
+
+def test_customer_months_are_censored_at_the_end_of_the_data(pipeline_home: Path) -> None:
+    rows = _rows(
+        pipeline_home, "select month_start, churned_next_180d from marts.fct_customer_months"
+    )
+    last = max(r["month_start"] for r in rows)
+    recent = [
+        r
+        for r in rows
+        if (last.year - r["month_start"].year) * 12 + last.month - r["month_start"].month < 5
+    ]
+    assert recent and all(r["churned_next_180d"] is None for r in recent)
+    assert any(r["churned_next_180d"] is not None for r in rows)

@@ -6,6 +6,10 @@
 --                        plus the dose-response by days late (rate and Wilson interval per bucket).
 --   sla_breach_csat:     resolution SLA breached vs met → post-case CSAT top-2-box (risk difference);
 --                        adjusted within complaint priority.
+--   quality_complaint_churn: a justified quality complaint in the 3 months before the month → no order in the
+--                        next 180 days (customer-months of active customers; right-censored months excluded);
+--                        risk ratio, naive and Mantel-Haenszel within segment. Customer-months of one customer
+--                        are not independent, so these intervals are too narrow: read as association.
 --   automated_inspection_did: final-inspection defective rate, intervention line vs control line, before vs after
 --                        go-live: ratio of ratios (difference-in-differences on the log scale) with a
 --                        lot-clustered variance; naive = the intervention line's after/before ratio alone.
@@ -29,6 +33,10 @@ touchpoints as (
 
 lots as (
     select * from {{ ref('fct_inspection_lots') }}
+),
+
+customer_months as (
+    select * from {{ ref('fct_customer_months') }}
 ),
 
 -- ---------------------------------------------------------------- late delivery → post-delivery CSAT
@@ -174,6 +182,64 @@ dose_rows as (
         {{ wilson_high('sum(outcome)', 'count(*)') }} as wilson_high
     from dose_units
     group by stratum
+),
+
+-- ---------------------------------------------------------------- quality complaint → churn (risk ratio)
+churn_units as (
+    select
+        segment as stratum,
+        case when quality_complaints_prev_3m > 0 then 1 else 0 end as exposed,
+        case when churned_next_180d then 1 else 0 end as outcome
+    from customer_months
+    where was_active_at_start and churned_next_180d is not null
+),
+
+churn_strata as (
+    select
+        stratum,
+        sum(exposed) as n1,
+        sum(1 - exposed) as n0,
+        sum(exposed * outcome) as y1,
+        sum((1 - exposed) * outcome) as y0,
+        count(*) as n_total
+    from churn_units
+    group by stratum
+),
+
+churn_rows as (
+    select
+        'quality_complaint_churn' as analysis_id,
+        'naive' as method,
+        'none' as adjusted_for,
+        'all' as stratum,
+        sum(n1) as n_exposed,
+        sum(n0) as n_unexposed,
+        sum(y1) * 1.0 / nullif(sum(n1), 0) as rate_exposed,
+        sum(y0) * 1.0 / nullif(sum(n0), 0) as rate_unexposed,
+        case when sum(y1) > 0 and sum(y0) > 0
+                then ln((sum(y1) * 1.0 / sum(n1)) / (sum(y0) * 1.0 / sum(n0)))
+        end as log_estimate,
+        case when sum(y1) > 0 and sum(y0) > 0
+                then sqrt(1.0 / sum(y1) - 1.0 / sum(n1) + 1.0 / sum(y0) - 1.0 / sum(n0))
+        end as log_std_error
+    from churn_strata
+    union all
+    select
+        'quality_complaint_churn' as analysis_id,
+        'mantel_haenszel' as method,
+        'customer segment' as adjusted_for,
+        'all' as stratum,
+        sum(n1) as n_exposed,
+        sum(n0) as n_unexposed,
+        sum(y1) * 1.0 / nullif(sum(n1), 0) as rate_exposed,
+        sum(y0) * 1.0 / nullif(sum(n0), 0) as rate_unexposed,
+        ln(sum(y1 * n0 * 1.0 / n_total) / nullif(sum(y0 * n1 * 1.0 / n_total), 0)) as log_estimate,
+        -- Greenland-Robins variance of log RR_MH
+        sqrt(
+            sum((n1 * n0 * (y1 + y0) - y1 * y0 * n_total) * 1.0 / (n_total * n_total))
+            / nullif(sum(y1 * n0 * 1.0 / n_total) * sum(y0 * n1 * 1.0 / n_total), 0)
+        ) as log_std_error
+    from churn_strata
 ),
 
 -- ---------------------------------------------------------------- automated inspection: difference-in-differences
@@ -328,6 +394,22 @@ results as (
         exp(log_estimate + {{ var('z95') }} * log_std_error) as ci_high,
         'rate ratio (std_error on the log scale)' as estimand
     from did_rows
+    union all
+    select
+        analysis_id,
+        method,
+        adjusted_for,
+        stratum,
+        n_exposed,
+        n_unexposed,
+        rate_exposed,
+        rate_unexposed,
+        exp(log_estimate) as estimate,
+        log_std_error as std_error,
+        exp(log_estimate - {{ var('z95') }} * log_std_error) as ci_low,
+        exp(log_estimate + {{ var('z95') }} * log_std_error) as ci_high,
+        'risk ratio (std_error on the log scale)' as estimand
+    from churn_rows
 ),
 
 final as (
@@ -337,14 +419,17 @@ final as (
             when 'late_delivery_csat' then 'Do late deliveries lower post-delivery satisfaction?'
             when 'sla_breach_csat' then 'Does a breached resolution SLA lower post-case satisfaction?'
             when 'automated_inspection_did' then 'Did automated inspection lower the defective rate?'
+            when 'quality_complaint_churn' then 'Do customers who had a quality problem stop ordering more often?'
         end as question,
         case analysis_id
             when 'late_delivery_csat' then 'delivered after the promised date'
             when 'sla_breach_csat' then 'resolution later than the priority SLA'
             when 'automated_inspection_did' then 'automated final inspection on the intervention line'
+            when 'quality_complaint_churn' then 'a justified quality complaint in the 3 months before the month'
         end as exposure,
         case analysis_id
             when 'automated_inspection_did' then 'final-inspection defective rate'
+            when 'quality_complaint_churn' then 'no order in the next 180 days (churn)'
             else 'CSAT top-2-box on the survey about that touchpoint'
         end as outcome,
         method,
