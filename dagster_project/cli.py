@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
 import subprocess
 import sys
 import time
@@ -184,26 +185,59 @@ def run_pipeline(home: Path, selection: list[str] | None = None) -> Any:
             asset_selection=asset_selection,
         )
     if not result.success:
-        reasons = []
-        for ev in result.all_events:
-            if ev.event_type_value == "STEP_FAILURE":
-                err = getattr(ev.event_specific_data, "error", None)
-                msg = (getattr(err, "message", "") or "").strip().splitlines()
-                reasons.append(f"{ev.step_key}: {msg[0] if msg else 'failed'}")
-            elif ev.event_type_value == "ASSET_CHECK_EVALUATION" and not getattr(
-                ev.event_specific_data, "passed", True
-            ):
-                d: Any = ev.event_specific_data
-                reasons.append(
-                    f"check {d.check_name} on {d.asset_key.to_user_string()}: {(d.description or '').strip()}"
-                )
-        first = (
-            reasons[0] if reasons else f"see {log_path} or the Dagster UI (make dev) for details"
-        )
+        reasons = [_failure_reason(ev, log_path) for ev in result.all_events]
+        found = [r for r in reasons if r]
+        first = found[0] if found else f"see {log_path} or the Dagster UI (make dev) for details"
         raise CliError(
-            f"the run failed and nothing was published (the previous serving file is unchanged): {first}"
+            "the run failed and nothing was published (the previous serving file is unchanged): "
+            + first
         )
     return result
+
+
+def _dbt_error(log_path: Path) -> str | None:
+    """The first error dbt reported in the run log, as 'model x: message'."""
+    try:
+        lines = [
+            re.sub(r"\x1b\[[0-9;]*m", "", line).strip()
+            for line in log_path.read_text(encoding="utf-8").splitlines()
+        ]
+    except OSError:
+        return None
+    for i, line in enumerate(lines):
+        m = re.search(
+            r"(?:Failure|Runtime Error|Compilation Error|Database Error) in (\w+ \w+)", line
+        )
+        if m:
+            detail = next(
+                (
+                    x
+                    for x in lines[i + 1 : i + 6]
+                    if x and not x.startswith(("Failure", "Runtime", "Compilation"))
+                ),
+                "",
+            )
+            return f"dbt {m.group(1)}: {detail}".rstrip(": ")
+    return None
+
+
+def _failure_reason(ev: Any, log_path: Path) -> str | None:
+    if ev.event_type_value == "ASSET_CHECK_EVALUATION" and not getattr(
+        ev.event_specific_data, "passed", True
+    ):
+        d: Any = ev.event_specific_data
+        return f"check {d.check_name} on {d.asset_key.to_user_string()}: {(d.description or '').strip()}"
+    if ev.event_type_value != "STEP_FAILURE":
+        return None
+    if ev.step_key == "dbt_build":
+        dbt_error = _dbt_error(log_path)
+        if dbt_error:
+            return dbt_error
+    err = getattr(ev.event_specific_data, "error", None)
+    while err is not None and getattr(err, "cause", None) is not None:
+        err = err.cause  # the innermost error says what actually went wrong
+    msg = (getattr(err, "message", "") or "").strip().splitlines()
+    return f"{ev.step_key}: {msg[0] if msg else 'failed'}"
 
 
 def print_kpis(home: Path) -> None:
