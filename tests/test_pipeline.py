@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -105,6 +106,12 @@ def test_open_reader_does_not_block_the_next_run_and_rerun_is_idempotent(
     build = home / "warehouse" / "cqm.duckdb"
     with duckdb.connect(str(build), read_only=True) as conn:
         raw_before = conn.execute("select count(*) from raw.crm_cases").fetchone()[0]
+    # the ERP changes one product's spec limits before the second run: a new type-2 version must appear
+    with sqlite3.connect(home / "warehouse" / "sources" / "erp" / "erp.sqlite") as erp:
+        product = erp.execute("select MATNR from MARA order by MATNR limit 1").fetchone()[0]
+        erp.execute(
+            "update MARA set LSL = LSL - 0.5, AEDAT = '20991231' where MATNR = ?", [product]
+        )
     # a BI tool in another process holds the serving file open read-only for the whole second run
     reader = subprocess.Popen(
         [
@@ -125,6 +132,21 @@ def test_open_reader_does_not_block_the_next_run_and_rerun_is_idempotent(
         reader.wait()
     with duckdb.connect(str(serving), read_only=True) as conn:
         assert conn.execute("select count(*) from meta.publish_log").fetchone()[0] == 2
+        versions = conn.execute(
+            "select product_key, is_current from marts.dim_product where product_id = ? "
+            "order by valid_from",
+            [product],
+        ).fetchall()
+        assert [v[1] for v in versions] == [False, True], "a spec change must add a current version"
+        keys = {
+            r[0]
+            for r in conn.execute(
+                "select distinct l.product_key from marts.fct_order_lines l join marts.dim_product p "
+                "on l.product_key = p.product_key where p.product_id = ?",
+                [product],
+            ).fetchall()
+        }
+        assert keys == {versions[0][0]}, "history keeps the version that was valid when it happened"
     with duckdb.connect(str(build), read_only=True) as conn:
         assert conn.execute("select count(*) from raw.crm_cases").fetchone()[0] == raw_before, (
             "rerun landed duplicates"

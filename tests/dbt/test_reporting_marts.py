@@ -220,3 +220,17 @@ def test_customer_months_are_censored_at_the_end_of_the_data(pipeline_home: Path
     ]
     assert recent and all(r["churned_next_180d"] is None for r in recent)
     assert any(r["churned_next_180d"] is not None for r in rows)
+
+
+def test_supplier_scorecard_singles_out_the_planted_poor_supplier(pipeline_home: Path) -> None:
+    poor = _truth(pipeline_home)["poor_supplier"]["supplier"]
+    rows = _rows(
+        pipeline_home,
+        """
+        select supplier_id, sum(defective_units) as k, sum(inspected_units) as n
+        from reporting.supplier_scorecard group by supplier_id order by sum(defective_units) / sum(inspected_units) desc""",
+    )
+    assert rows[0]["supplier_id"] == poor
+    others_k = sum(r["k"] for r in rows[1:])
+    others_n = sum(r["n"] for r in rows[1:])
+    assert rows[0]["k"] / rows[0]["n"] > 3 * others_k / others_n

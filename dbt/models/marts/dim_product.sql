@@ -1,11 +1,20 @@
--- One row per product (material), with family, producing line, spec limits and defect opportunities; plus '-1'.
-with materials as (
-    select * from {{ ref('stg_erp__materials') }}
+-- Type-2 product dimension (grain = product_id × valid_from) from the dbt snapshot of the material master:
+-- a new version whenever family, line, spec limits or defect opportunities change. The first version of
+-- each product is valid from 1900-01-01 so that history loaded on day one finds it. Plus '-1'.
+with snapshot as (
+    select * from {{ ref('snp_erp__materials') }}
+),
+
+versions as (
+    select
+        *,
+        row_number() over (partition by product_id order by dbt_valid_from) as version_no
+    from snapshot
 ),
 
 products as (
     select
-        {{ surrogate_key(['product_id']) }} as product_key,
+        {{ surrogate_key(['product_id', 'dbt_valid_from']) }} as product_key,
         product_id,
         product_name,
         product_family,
@@ -18,8 +27,14 @@ products as (
         defect_opportunities_per_unit,
         standard_cost,
         list_price,
-        warranty_months
-    from materials
+        warranty_months,
+        case
+            when version_no = 1 then cast('1900-01-01 00:00:00+00' as {{ type_timestamptz() }})
+            else cast(dbt_valid_from as {{ type_timestamptz() }})
+        end as valid_from,
+        cast(dbt_valid_to as {{ type_timestamptz() }}) as valid_to,
+        cast(dbt_valid_to as date) >= cast('9999-01-01' as date) as is_current
+    from versions
 ),
 
 unknown_member as (
@@ -37,7 +52,10 @@ unknown_member as (
         cast(null as {{ dbt.type_bigint() }}) as defect_opportunities_per_unit,
         cast(null as {{ type_double() }}) as standard_cost,
         cast(null as {{ type_double() }}) as list_price,
-        cast(null as {{ dbt.type_bigint() }}) as warranty_months
+        cast(null as {{ dbt.type_bigint() }}) as warranty_months,
+        cast('1900-01-01 00:00:00+00' as {{ type_timestamptz() }}) as valid_from,
+        cast('9999-12-31 00:00:00+00' as {{ type_timestamptz() }}) as valid_to,
+        true as is_current
 ),
 
 final as (

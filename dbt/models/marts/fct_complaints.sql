@@ -88,7 +88,10 @@ joined as (
             and cases.created_at >= customers.valid_from
             and cases.created_at < customers.valid_to
     left join deliveries on cases.delivery_id = deliveries.delivery_id
-    left join products on deliveries.product_id = products.product_id
+    left join products
+        on deliveries.product_id = products.product_id
+            and cases.created_at >= products.valid_from
+            and cases.created_at < products.valid_to
     left join sla on cases.priority = sla.priority
     left join business_minutes on cases.case_id = business_minutes.case_id
     left join channels on cases.channel_code = channels.channel_code

@@ -61,7 +61,10 @@ joined as (
         on orders.customer_id = customers.customer_id
             and orders.order_date >= customers.valid_from
             and orders.order_date < customers.valid_to
-    left join products on shipments.product_id = products.product_id
+    left join products
+        on shipments.product_id = products.product_id
+            and orders.order_date >= products.valid_from
+            and orders.order_date < products.valid_to
 )
 
 select * from joined

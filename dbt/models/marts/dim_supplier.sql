@@ -1,0 +1,56 @@
+-- Type-2 supplier dimension (grain = supplier_id × valid_from) from the dbt snapshot of the vendor master;
+-- the first version is valid from 1900-01-01. Plus '-1' (unknown) and '-3' (not applicable: lots that
+-- have no supplier, such as in-process and final inspection).
+with snapshot as (
+    select * from {{ ref('snp_erp__suppliers') }}
+),
+
+versions as (
+    select
+        *,
+        row_number() over (partition by supplier_id order by dbt_valid_from) as version_no
+    from snapshot
+),
+
+suppliers as (
+    select
+        {{ surrogate_key(['supplier_id', 'dbt_valid_from']) }} as supplier_key,
+        supplier_id,
+        supplier_name,
+        country,
+        case
+            when version_no = 1 then cast('1900-01-01 00:00:00+00' as {{ type_timestamptz() }})
+            else cast(dbt_valid_from as {{ type_timestamptz() }})
+        end as valid_from,
+        cast(dbt_valid_to as {{ type_timestamptz() }}) as valid_to,
+        cast(dbt_valid_to as date) >= cast('9999-01-01' as date) as is_current
+    from versions
+),
+
+special_members as (
+    select
+        '-1' as supplier_key,
+        '-1' as supplier_id,
+        'Unknown' as supplier_name,
+        'Unknown' as country,
+        cast('1900-01-01 00:00:00+00' as {{ type_timestamptz() }}) as valid_from,
+        cast('9999-12-31 00:00:00+00' as {{ type_timestamptz() }}) as valid_to,
+        true as is_current
+    union all
+    select
+        '-3' as supplier_key,
+        '-3' as supplier_id,
+        'Not applicable' as supplier_name,
+        'Not applicable' as country,
+        cast('1900-01-01 00:00:00+00' as {{ type_timestamptz() }}) as valid_from,
+        cast('9999-12-31 00:00:00+00' as {{ type_timestamptz() }}) as valid_to,
+        true as is_current
+),
+
+final as (
+    select * from suppliers
+    union all
+    select * from special_members
+)
+
+select * from final
