@@ -117,16 +117,21 @@ def _batch_definition() -> Any:
 
 
 def _validate(frame: Any, expectations: list[Any]) -> list[Any]:
+    """GX results in the order of `expectations` (GX does not keep the suite's order)."""
     import great_expectations as gx
 
-    suite = gx.ExpectationSuite(name="chunk_suite", expectations=[e.copy() for e in expectations])
+    tagged = [
+        e.copy(update={"meta": {**(e.meta or {}), "cqm_index": i}})
+        for i, e in enumerate(expectations)
+    ]
+    suite = gx.ExpectationSuite(name="chunk_suite", expectations=tagged)
     batch = _batch_definition().get_batch(batch_parameters={"dataframe": frame})
-    return list(
-        batch.validate(
-            suite,
-            result_format={"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_SIZE},
-        ).results
-    )
+    results = batch.validate(
+        suite,
+        result_format={"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_SIZE},
+    ).results
+    by_index = {int(r.expectation_config.meta["cqm_index"]): r for r in results}
+    return [by_index[i] for i in range(len(expectations))]
 
 
 def _plain(value: Any) -> Any:
@@ -346,7 +351,7 @@ def _run_gx(
             out.sample = (out.sample + new)[:SAMPLE_SIZE]
             out.observed = r.get("observed_value", out.observed)
 
-    reader = conn.execute(f"select {cols} from {fq}").fetch_record_batch(suite.chunk_rows)
+    reader = conn.execute(f"select {cols} from {fq}").to_arrow_reader(suite.chunk_rows)
     first = True
     for record_batch in reader:
         frame = record_batch.to_pandas()

@@ -11,6 +11,7 @@ import ast
 import importlib
 import pkgutil
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
@@ -52,6 +53,8 @@ def load_suite(name: str) -> Suite:
             f"expectations/suites/{name}.py defines suite {suite.name} on {suite.fq_table}; "
             "the module name must be <schema>_<table> of the table it validates"
         )
+    if not suite.description:
+        suite = replace(suite, description=suite_description(name))
     return suite
 
 

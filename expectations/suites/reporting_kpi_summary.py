@@ -1,6 +1,7 @@
 """Headline KPIs: the five KPIs present once each, value inside its interval, fractions in [0, 1], NPS in [-100, 100]."""
 
 import great_expectations.expectations as gxe
+from great_expectations.expectations.row_conditions import Column
 
 from expectations.model import BLOCK, mart_suite
 
@@ -44,16 +45,14 @@ SUITE = mart_suite(
         column="kpi_value",
         min_value=0,
         max_value=1,
-        row_condition='unit == "fraction"',
-        condition_parser="pandas",
+        row_condition=Column("unit") == "fraction",
         severity=BLOCK,
     ),
     gxe.ExpectColumnValuesToBeBetween(
         column="kpi_value",
         min_value=-100,
         max_value=100,
-        row_condition='unit == "points"',
-        condition_parser="pandas",
+        row_condition=Column("unit") == "points",
         severity=BLOCK,
     ),
     gxe.ExpectColumnValuesToBeBetween(column="kpi_value", min_value=-100, severity=BLOCK),

@@ -91,9 +91,7 @@ def test_missing_table_fails_loudly(tmp_path: Path) -> None:
 
 
 def test_wrong_column_type_blocks(pipeline_home: Path, tmp_path: Path) -> None:
-    db = build_copy(
-        pipeline_home, tmp_path, "alter table raw.erp_lfa1 alter aedat type integer"
-    )
+    db = build_copy(pipeline_home, tmp_path, "alter table raw.erp_lfa1 alter aedat type integer")
     result = run_suite(SUITES["raw_erp_lfa1"], db_path=db)
     assert not result.passed
     failure = result.blocking_failures[0]
@@ -126,7 +124,7 @@ def test_chunked_counts_add_up(pipeline_home: Path, tmp_path: Path) -> None:
         Suite(suite.name, suite.schema, suite.table, suite.expectations, chunk_rows=100),
         db_path=db,
     )
-    pick = [o for o in chunked.outcomes if o.column == "kwmeng" and not o.success][0]
+    pick = next(o for o in chunked.outcomes if o.column == "kwmeng" and not o.success)
     assert pick.unexpected_count == 40
     assert pick.element_count == whole.rows
     assert [o.success for o in whole.outcomes] == [o.success for o in chunked.outcomes]
@@ -168,7 +166,7 @@ def test_volume_drop_against_previous_load_blocks(pipeline_home: Path, tmp_path:
 def test_mart_volume_swing_is_a_warning(pipeline_home: Path, tmp_path: Path) -> None:
     history = VolumeHistory(tmp_path / "history.json")
     suite = SUITES["reporting_customer_satisfaction_monthly"]
-    volume = [e for e in suite.expectations if isinstance(e, VolumeChange)][0]
+    volume = next(e for e in suite.expectations if isinstance(e, VolumeChange))
     assert volume.severity == WARNING
     history.record(suite.name, "earlier", 10_000, True)
     result = run_suite(suite, db_path=pipeline_home / "warehouse" / "cqm.duckdb", history=history)
