@@ -112,6 +112,8 @@ class Suite:
     # row-level checks run on chunks of this many rows
     chunk_rows: int = 250_000
     tags: list[str] = field(default_factory=list)
+    # columns holding personal data: failing values are masked in samples, metadata and the report
+    pii_columns: tuple[str, ...] = ()
 
     @property
     def fq_table(self) -> str:
@@ -196,6 +198,11 @@ def raw_suite(
         description=description or contract.description,
         expectations=[*checks, *expectations],
         chunk_rows=chunk_rows,
+        pii_columns=tuple(
+            c.name
+            for c in contract.columns
+            if "PII" in c.description or "free text" in c.description.lower()
+        ),
     )
 
 

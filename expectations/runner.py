@@ -142,6 +142,11 @@ def _plain(value: Any) -> Any:
     return item() if callable(item) else value
 
 
+def _mask(value: Any) -> str:
+    text = str(value)
+    return text[:1] + "***" if text and text != "None" else text
+
+
 def _column_label(exp: Any) -> str | None:
     if getattr(exp, "column", None):
         return str(exp.column)
@@ -348,6 +353,8 @@ def _run_gx(
         out.unexpected_count += int(r.get("unexpected_count", 0) or 0)
         if not res.success:
             new = [_plain(x) for x in r.get("partial_unexpected_list", []) or []]
+            if out.column in suite.pii_columns:
+                new = [_mask(x) for x in new]
             out.sample = (out.sample + new)[:SAMPLE_SIZE]
             out.observed = r.get("observed_value", out.observed)
 

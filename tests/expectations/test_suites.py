@@ -211,3 +211,16 @@ def test_published_intervals_match_their_definitions(pipeline_home: Path) -> Non
             assert nps == pytest.approx(100 * (p - d) / m)
             se = 100 * math.sqrt((p / m + d / m - (p / m - d / m) ** 2) / m)
             assert nlo == pytest.approx(nps - 1.96 * se) and nhi == pytest.approx(nps + 1.96 * se)
+
+
+def test_failing_pii_values_are_masked_in_samples(pipeline_home: Path, tmp_path: Path) -> None:
+    db = build_copy(
+        pipeline_home,
+        tmp_path,
+        "update raw.crm_contacts set email = 'bob.smith at example dot com' "
+        f"where {_first('raw.crm_contacts')}",
+    )
+    result = run_suite(SUITES["raw_crm_contacts"], db_path=db)
+    bad = next(o for o in result.warnings if o.column == "email")
+    assert bad.unexpected_count == 1 and bad.sample == ["b***"]
+    assert "bob.smith" not in result.summary() + json.dumps([o.as_dict() for o in result.outcomes])
