@@ -190,8 +190,11 @@ def run_pipeline(home: Path, selection: list[str] | None = None) -> Any:
                 err = getattr(ev.event_specific_data, "error", None)
                 msg = (getattr(err, "message", "") or "").strip().splitlines()
                 reasons.append(f"{ev.step_key}: {msg[0] if msg else 'failed'}")
-            elif ev.event_type_value == "ASSET_CHECK_EVALUATION" and not getattr(
-                ev.event_specific_data, "passed", True
+            elif (
+                ev.event_type_value == "ASSET_CHECK_EVALUATION"
+                and not getattr(ev.event_specific_data, "passed", True)
+                # warnings report, they do not stop the run: name the check that did
+                and getattr(ev.event_specific_data, "severity", None) != dg.AssetCheckSeverity.WARN
             ):
                 d: Any = ev.event_specific_data
                 reasons.append(
