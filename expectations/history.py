@@ -17,8 +17,12 @@ KEEP = 50
 
 
 class VolumeHistory:
-    def __init__(self, path: Path) -> None:
+    """Observations in `path`; only those of the same `scope` (e.g. the build file's identity) count,
+    so rebuilding the warehouse from scratch starts a new baseline instead of failing as a drop."""
+
+    def __init__(self, path: Path, scope: str = "") -> None:
         self.path = path
+        self.scope = scope
 
     def _load(self) -> dict[str, list[dict[str, Any]]]:
         if not self.path.exists():
@@ -31,7 +35,7 @@ class VolumeHistory:
 
     def previous_rows(self, suite: str) -> int | None:
         for obs in reversed(self._load().get(suite, [])):
-            if obs.get("passed"):
+            if obs.get("passed") and obs.get("scope", "") == self.scope:
                 return int(obs["rows"])
         return None
 
@@ -44,6 +48,7 @@ class VolumeHistory:
                 "checked_at": datetime.now(UTC).isoformat(),
                 "rows": rows,
                 "passed": passed,
+                "scope": self.scope,
             }
         )
         data[suite] = entries[-KEEP:]

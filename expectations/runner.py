@@ -274,7 +274,8 @@ def _table_check(
         None,
         sev,
         ok,
-        observed=f"{total_rows} rows, previous load {previous} ({change:+.1%})",
+        observed=f"{total_rows} rows, previous load {previous} ({change:+.1%})"
+        + ("" if ok else "; if intended, remove the suite's entry from the volume history"),
         sample=[] if ok else [f"{previous} → {total_rows} rows"],
         kwargs={"max_drop": check.max_drop, "max_growth": check.max_growth},
     )

@@ -40,7 +40,10 @@ def gx_check(name: str) -> dg.AssetChecksDefinition:
         result = run_suite(
             load_suite(name),
             db_path=warehouse.build_path,
-            history=VolumeHistory(warehouse.warehouse_dir / VOLUME_HISTORY),
+            # scoped to this build file: a warehouse rebuilt from scratch starts a new baseline
+            history=VolumeHistory(
+                warehouse.warehouse_dir / VOLUME_HISTORY, scope=_build_identity(warehouse)
+            ),
             run_id=run_id,
         )
         report = record_result(warehouse.warehouse_dir, run_id, result)
@@ -65,6 +68,11 @@ def gx_check(name: str) -> dg.AssetChecksDefinition:
         )
 
     return _check
+
+
+def _build_identity(warehouse: WarehouseResource) -> str:
+    st = warehouse.build_path.stat()
+    return f"{st.st_dev}:{st.st_ino}"
 
 
 def _outcomes_table(outcomes: "list[ExpectationOutcome]") -> str:

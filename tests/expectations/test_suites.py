@@ -224,3 +224,10 @@ def test_failing_pii_values_are_masked_in_samples(pipeline_home: Path, tmp_path:
     bad = next(o for o in result.warnings if o.column == "email")
     assert bad.unexpected_count == 1 and bad.sample == ["b***"]
     assert "bob.smith" not in result.summary() + json.dumps([o.as_dict() for o in result.outcomes])
+
+
+def test_volume_baseline_is_scoped_to_the_build_file(tmp_path: Path) -> None:
+    path = tmp_path / "history.json"
+    VolumeHistory(path, scope="old-build").record("raw_erp_qals", "r1", 5_000, True)
+    assert VolumeHistory(path, scope="old-build").previous_rows("raw_erp_qals") == 5_000
+    assert VolumeHistory(path, scope="new-build").previous_rows("raw_erp_qals") is None
