@@ -116,7 +116,7 @@ def _batch_definition() -> Any:
     return asset.add_batch_definition_whole_dataframe("whole_chunk")
 
 
-def _validate(frame: Any, expectations: list[Any]) -> list[Any]:
+def _validate(frame: Any, expectations: list[Any], key: list[str] | None = None) -> list[Any]:
     """GX results in the order of `expectations` (GX does not keep the suite's order)."""
     import great_expectations as gx
 
@@ -128,7 +128,12 @@ def _validate(frame: Any, expectations: list[Any]) -> list[Any]:
     batch = _batch_definition().get_batch(batch_parameters={"dataframe": frame})
     results = batch.validate(
         suite,
-        result_format={"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_SIZE},
+        result_format={
+            "result_format": "SUMMARY",
+            "partial_unexpected_count": SAMPLE_SIZE,
+            # sample rows carry the table's key, so a failing value can be found in the source
+            **({"unexpected_index_column_names": key} if key else {}),
+        },
     ).results
     by_index = {int(r.expectation_config.meta["cqm_index"]): r for r in results}
     return [by_index[i] for i in range(len(expectations))]
@@ -138,6 +143,8 @@ def _plain(value: Any) -> Any:
     """numpy scalars and tuples of them as plain Python values, so samples read well."""
     if isinstance(value, tuple | list):
         return type(value)(_plain(v) for v in value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
     item = getattr(value, "item", None)
     return item() if callable(item) else value
 
@@ -332,7 +339,11 @@ def _run_gx(
     expectations = suite.gx_expectations
     if not expectations:
         return []
-    cols = ", ".join(_q(c) for c in _columns_read(suite, available))
+    key = next((list(c.columns) for c in suite.table_checks if isinstance(c, UniqueKey)), [])
+    key = [c for c in key if c in available]
+    read = _columns_read(suite, available)
+    read = [c for c in available if c in read or c in key]
+    cols = ", ".join(_q(c) for c in read)
     table_level = [e for e in expectations if e.expectation_type in TABLE_LEVEL]
     row_level = [e for e in expectations if e.expectation_type not in TABLE_LEVEL]
     outcomes: dict[int, ExpectationOutcome] = {}
@@ -353,9 +364,16 @@ def _run_gx(
         out.element_count += int(r.get("element_count", 0) or 0)
         out.unexpected_count += int(r.get("unexpected_count", 0) or 0)
         if not res.success:
-            new = [_plain(x) for x in r.get("partial_unexpected_list", []) or []]
-            if out.column in suite.pii_columns:
-                new = [_mask(x) for x in new]
+            rows = r.get("partial_unexpected_index_list") or []
+            if rows and all(isinstance(x, dict) for x in rows):
+                new: list[Any] = [
+                    {k: _mask(v) if k in suite.pii_columns else _plain(v) for k, v in row.items()}
+                    for row in rows
+                ]
+            else:
+                new = [_plain(x) for x in r.get("partial_unexpected_list", []) or []]
+                if out.column in suite.pii_columns:
+                    new = [_mask(x) for x in new]
             out.sample = (out.sample + new)[:SAMPLE_SIZE]
             out.observed = r.get("observed_value", out.observed)
 
@@ -367,7 +385,7 @@ def _run_gx(
         idx = list(range(len(row_level))) + (
             [len(row_level) + j for j in range(len(table_level))] if first else []
         )
-        for i, exp, res in zip(idx, exps, _validate(frame, exps), strict=True):
+        for i, exp, res in zip(idx, exps, _validate(frame, exps, key), strict=True):
             fold(i, exp, res)
         first = False
     if first:  # empty table: validate an empty frame with the table's columns

@@ -222,7 +222,8 @@ def test_failing_pii_values_are_masked_in_samples(pipeline_home: Path, tmp_path:
     )
     result = run_suite(SUITES["raw_crm_contacts"], db_path=db)
     bad = next(o for o in result.warnings if o.column == "email")
-    assert bad.unexpected_count == 1 and bad.sample == ["b***"]
+    assert bad.unexpected_count == 1 and bad.sample[0]["email"] == "b***"
+    assert bad.sample[0]["id"], "sample rows carry the key of the failing row"
     assert "bob.smith" not in result.summary() + json.dumps([o.as_dict() for o in result.outcomes])
 
 
