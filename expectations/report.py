@@ -103,6 +103,19 @@ def render(state: dict[str, Any]) -> str:
             f"<td class='n'>{s['rows']:,}</td><td class='{cls}'>{e(label)}</td><td>{e(s['summary'])}</td></tr>"
         )
     out.append("</table>")
+    from expectations.suites import SUITE_NAMES
+
+    not_run = [n for n in SUITE_NAMES if n not in state.get("suites", {})]
+    if not_run:
+        out.append(
+            "<p class='warn'>Not run in this run (not selected, or skipped after an upstream failure): "
+            + ", ".join(e(n) for n in not_run)
+            + ".</p>"
+        )
+    out.append(
+        "<p class='muted'>dbt tests (keys, relationships, accepted values) are asset checks too; "
+        "see meta.check_results in the serving file or the Dagster UI.</p>"
+    )
     for s in suites:
         out += [
             f"<h2 id='{e(s['suite'])}'>{e(s['suite'])} <span class='muted'>on {e(s['table'])}, {s['rows']:,} rows</span></h2>",
