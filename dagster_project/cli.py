@@ -222,8 +222,11 @@ def _dbt_error(log_path: Path) -> str | None:
 
 
 def _failure_reason(ev: Any, log_path: Path) -> str | None:
-    if ev.event_type_value == "ASSET_CHECK_EVALUATION" and not getattr(
-        ev.event_specific_data, "passed", True
+    if (
+        ev.event_type_value == "ASSET_CHECK_EVALUATION"
+        and not getattr(ev.event_specific_data, "passed", True)
+        # warnings report, they do not stop the run: name the check that did
+        and str(getattr(ev.event_specific_data, "severity", "")).upper().endswith("ERROR")
     ):
         d: Any = ev.event_specific_data
         return f"check {d.check_name} on {d.asset_key.to_user_string()}: {(d.description or '').strip()}"

@@ -90,6 +90,33 @@ def _tables(conn: duckdb.DuckDBPyConnection, catalog: str) -> list[tuple[str, st
     return [(str(s), str(t)) for s, t in rows]
 
 
+def refusal(
+    checks: list[CheckRecord],
+    upstream: list[str] | None = None,
+    materialized: set[str] | None = None,
+) -> str | None:
+    """Why this run may not publish, in one sentence, or None when it may.
+
+    A run publishes only if no blocking (error-severity) check failed in it and, when `upstream`
+    is given, every upstream asset was materialized in this same run (none skipped or left out).
+    """
+    failed = [c for c in checks if not c.passed and c.severity == "critical"]
+    if failed:
+        return (
+            f"publish refused: check {failed[0].check_name} on {failed[0].asset} failed "
+            f"({failed[0].description})"
+        )
+    if upstream is not None:
+        missing = [a for a in upstream if a not in (materialized or set())]
+        if missing:
+            more = f" and {len(missing) - 1} more" if len(missing) > 1 else ""
+            return (
+                f"publish refused: {missing[0]}{more} was not materialized in this run "
+                "(skipped or not selected upstream), so the serving file would mix old and new data"
+            )
+    return None
+
+
 def publish(
     build_path: Path,
     serving_path: Path,
@@ -97,16 +124,20 @@ def publish(
     *,
     run_id: str,
     checks: list[CheckRecord] | None = None,
+    upstream: list[str] | None = None,
+    materialized: set[str] | None = None,
 ) -> PublishResult:
-    """Publish every table of the build file's marts and reporting schemas. Returns what was published."""
+    """Publish every table of the build file's marts and reporting schemas. Returns what was published.
+
+    Refuses (PublishError, serving file untouched) when a blocking check failed or, if `upstream`
+    is given, when one of those assets was not in `materialized` (it was skipped in this run).
+    """
     if not build_path.exists():
         raise PublishError(f"publish: build file {build_path} does not exist; materialize first")
     checks = checks or []
-    failed = [c for c in checks if not c.passed and c.severity == "critical"]
-    if failed:
-        raise PublishError(
-            f"publish refused: check {failed[0].check_name} on {failed[0].asset} failed ({failed[0].description})"
-        )
+    reason = refusal(checks, upstream, materialized)
+    if reason:
+        raise PublishError(reason)
     serving_path.parent.mkdir(parents=True, exist_ok=True)
     publish_id = uuid.uuid4().hex
     tmp = serving_path.with_name(f".{serving_path.name}.{publish_id}.tmp")
@@ -149,6 +180,8 @@ def publish(
                 "checks": len(checks),
                 "passed": sum(c.passed for c in checks),
                 "warnings": sum((not c.passed) and c.severity != "critical" for c in checks),
+                "warned": sorted(c.check_name for c in checks if not c.passed),
+                "gx_suites": sum(c.check_name.startswith("gx_") for c in checks),
             }
             conn.execute(
                 "insert into meta.publish_log values (?, ?, ?, ?, ?, ?, ?)",

@@ -3,21 +3,32 @@
 Great Expectations 1.x through SQLAlchemy on DuckDB reports expectations as failed without raising,
 so tables are read as Arrow record batches and validated as pandas frames, one chunk at a time.
 Row-level results (unexpected counts) are summed over chunks; table-level expectations see the
-row count of the whole table. Set-based checks (uniqueness, relationships) live in dbt tests.
+row count of the whole table. The suite's table checks (types, key uniqueness, freshness, volume
+change) are computed in SQL over the whole table on the same read-only connection.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from expectations.model import Suite
+from expectations.history import VolumeHistory
+from expectations.model import (
+    CRITICAL,
+    ColumnTypes,
+    Freshness,
+    Suite,
+    TableCheck,
+    UniqueKey,
+    VolumeChange,
+    severity_name,
+)
 from ingestion.common.settings import scalar
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
@@ -27,6 +38,7 @@ TABLE_LEVEL = {
     "expect_column_to_exist",
     "expect_table_column_count_to_be_between",
 }
+SAMPLE_SIZE = 5
 
 
 @dataclass
@@ -54,6 +66,14 @@ class ExpectationOutcome:
             )
         return f"{table}{col}: {self.expectation} failed (observed {self.observed})"
 
+    def as_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["unexpected_percent"] = round(self.unexpected_percent, 4)
+        d["sample"] = [str(x) for x in self.sample]
+        d["observed"] = None if self.observed is None else str(self.observed)
+        d["kwargs"] = {k: str(v) for k, v in self.kwargs.items()}
+        return d
+
 
 @dataclass
 class SuiteResult:
@@ -64,11 +84,11 @@ class SuiteResult:
 
     @property
     def blocking_failures(self) -> list[ExpectationOutcome]:
-        return [o for o in self.outcomes if not o.success and o.severity == "critical"]
+        return [o for o in self.outcomes if not o.success and o.severity == CRITICAL]
 
     @property
     def warnings(self) -> list[ExpectationOutcome]:
-        return [o for o in self.outcomes if not o.success and o.severity != "critical"]
+        return [o for o in self.outcomes if not o.success and o.severity != CRITICAL]
 
     @property
     def passed(self) -> bool:
@@ -96,98 +116,288 @@ def _batch_definition() -> Any:
     return asset.add_batch_definition_whole_dataframe("whole_chunk")
 
 
-def _validate(frame: Any, expectations: list[Any]) -> list[Any]:
+def _validate(frame: Any, expectations: list[Any], key: list[str] | None = None) -> list[Any]:
+    """GX results in the order of `expectations` (GX does not keep the suite's order)."""
     import great_expectations as gx
 
-    suite = gx.ExpectationSuite(name="chunk_suite", expectations=[e.copy() for e in expectations])
+    tagged = [
+        e.copy(update={"meta": {**(e.meta or {}), "cqm_index": i}})
+        for i, e in enumerate(expectations)
+    ]
+    suite = gx.ExpectationSuite(name="chunk_suite", expectations=tagged)
     batch = _batch_definition().get_batch(batch_parameters={"dataframe": frame})
-    return list(
-        batch.validate(
-            suite, result_format={"result_format": "SUMMARY", "partial_unexpected_count": 5}
-        ).results
+    results = batch.validate(
+        suite,
+        result_format={
+            "result_format": "SUMMARY",
+            "partial_unexpected_count": SAMPLE_SIZE,
+            # sample rows carry the table's key, so a failing value can be found in the source
+            **({"unexpected_index_column_names": key} if key else {}),
+        },
+    ).results
+    by_index = {int(r.expectation_config.meta["cqm_index"]): r for r in results}
+    return [by_index[i] for i in range(len(expectations))]
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars and tuples of them as plain Python values, so samples read well."""
+    if isinstance(value, tuple | list):
+        return type(value)(_plain(v) for v in value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    item = getattr(value, "item", None)
+    return item() if callable(item) else value
+
+
+def _mask(value: Any) -> str:
+    text = str(value)
+    return text[:1] + "***" if text and text != "None" else text
+
+
+def _column_label(exp: Any) -> str | None:
+    if getattr(exp, "column", None):
+        return str(exp.column)
+    if getattr(exp, "column_A", None):
+        return (
+            f"{exp.column_A} ≥ {exp.column_B}"
+            if "greater" in exp.expectation_type
+            else f"{exp.column_A}, {exp.column_B}"
+        )
+    cols = getattr(exp, "column_list", None)
+    return ", ".join(map(str, cols)) if cols else None
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _columns_read(suite: Suite, available: list[str]) -> list[str]:
+    """The columns the GX expectations name, in table order (all if one names none it can be read from)."""
+    if suite.columns:
+        return suite.columns
+    named: set[str] = set()
+    for e in suite.gx_expectations:
+        if getattr(e, "row_condition", None):
+            return available
+        for attr in ("column", "column_A", "column_B"):
+            v = getattr(e, attr, None)
+            if isinstance(v, str):
+                named.add(v)
+        for v in getattr(e, "column_list", None) or []:
+            named.add(str(v))
+    return [c for c in available if c in named] or available[:1]
+
+
+def _table_check(
+    conn: duckdb.DuckDBPyConnection,
+    suite: Suite,
+    check: TableCheck,
+    total_rows: int,
+    actual_types: dict[str, str],
+    history: VolumeHistory | None,
+) -> ExpectationOutcome:
+    sev = severity_name(check.severity)
+    fq = f"{_q(suite.schema)}.{_q(suite.table)}"
+    if isinstance(check, ColumnTypes):
+        wrong = [
+            f"{c}: {actual_types.get(c, 'missing')} (expected {t})"
+            for c, t in check.types.items()
+            if actual_types.get(c) != t
+        ]
+        return ExpectationOutcome(
+            check.expectation_type,
+            None,
+            sev,
+            not wrong,
+            element_count=len(check.types),
+            unexpected_count=len(wrong),
+            sample=wrong[:SAMPLE_SIZE],
+            observed=f"{len(check.types) - len(wrong)} of {len(check.types)} columns as declared",
+            kwargs={"columns": ", ".join(check.types)},
+        )
+    if isinstance(check, UniqueKey):
+        cols = ", ".join(_q(c) for c in check.columns)
+        dupes = conn.execute(
+            f"select {cols}, count(*) as n from {fq} group by all having count(*) > 1 "
+            "order by n desc limit ?",
+            [SAMPLE_SIZE],
+        ).fetchall()
+        extra = int(
+            scalar(
+                conn,
+                f"select coalesce(sum(n - 1), 0) from (select count(*) as n from {fq} group by {cols})",
+            )
+        )
+        return ExpectationOutcome(
+            check.expectation_type,
+            ", ".join(check.columns),
+            sev,
+            extra == 0,
+            element_count=total_rows,
+            unexpected_count=extra,
+            sample=[dict(zip([*check.columns, "rows"], r, strict=True)) for r in dupes],
+            observed=f"{extra} rows repeat a key",
+            kwargs={"columns": list(check.columns)},
+        )
+    if isinstance(check, Freshness):
+        ref = check.relative_to or "now()"
+        row = conn.execute(
+            f"select max({check.column})::timestamptz, {ref}::timestamptz from {fq}"
+        ).fetchone()
+        newest, reference = (row or (None, None))[0], (row or (None, None))[1]
+        if newest is None or reference is None:
+            lag_h = None
+        else:
+            lag_h = (reference - newest).total_seconds() / 3600.0
+        ok = lag_h is not None and lag_h <= check.max_lag_hours
+        against = "now" if check.relative_to is None else check.relative_to
+        return ExpectationOutcome(
+            check.expectation_type,
+            check.column,
+            sev,
+            ok,
+            observed=(
+                "no values" if lag_h is None else f"newest {newest}, {lag_h:.1f} h behind {against}"
+            ),
+            sample=[] if ok else [f"max({check.column}) = {newest}"],
+            kwargs={"max_lag_hours": check.max_lag_hours, "relative_to": against},
+        )
+    assert isinstance(check, VolumeChange)
+    previous = history.previous_rows(suite.name) if history else None
+    if previous is None:
+        return ExpectationOutcome(
+            check.expectation_type,
+            None,
+            sev,
+            True,
+            observed=f"{total_rows} rows; no previous load to compare with",
+        )
+    low = previous * (1.0 - check.max_drop)
+    high = None if check.max_growth is None else previous * (1.0 + check.max_growth)
+    ok = total_rows >= low and (high is None or total_rows <= high)
+    change = (total_rows - previous) / previous if previous else 0.0
+    return ExpectationOutcome(
+        check.expectation_type,
+        None,
+        sev,
+        ok,
+        observed=f"{total_rows} rows, previous load {previous} ({change:+.1%})"
+        + ("" if ok else "; if intended, remove the suite's entry from the volume history"),
+        sample=[] if ok else [f"{previous} → {total_rows} rows"],
+        kwargs={"max_drop": check.max_drop, "max_growth": check.max_growth},
     )
 
 
 def run_suite(
-    suite: Suite, *, db_path: Path | None = None, conn: duckdb.DuckDBPyConnection | None = None
+    suite: Suite,
+    *,
+    db_path: Path | None = None,
+    conn: duckdb.DuckDBPyConnection | None = None,
+    history: VolumeHistory | None = None,
+    run_id: str = "",
 ) -> SuiteResult:
-    """Validate `suite` against its table. Opens `db_path` read-only unless a connection is given."""
+    """Validate `suite` against its table. Opens `db_path` read-only unless a connection is given.
+
+    With a `history`, the row count is compared with the previous accepted load and recorded.
+    """
     own = conn is None
     if conn is None:
         if db_path is None:
             raise ValueError("run_suite needs db_path or conn")
         conn = duckdb.connect(str(db_path), read_only=True)
     try:
-        exists = conn.execute(
-            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+        type_rows = conn.execute(
+            "select column_name, data_type from information_schema.columns "
+            "where table_schema = ? and table_name = ? order by ordinal_position",
             [suite.schema, suite.table],
-        ).fetchone()
-        if not exists or not exists[0]:
+        ).fetchall()
+        if not type_rows:
             missing = ExpectationOutcome(
-                "table_exists", None, "critical", False, observed=f"no table {suite.fq_table}"
+                "table_exists", None, CRITICAL, False, observed=f"no table {suite.fq_table}"
             )
             return SuiteResult(suite.name, suite.fq_table, 0, [missing])
-        cols = ", ".join(f'"{c}"' for c in suite.columns) if suite.columns else "*"
-        total_rows = int(scalar(conn, f'select count(*) from "{suite.schema}"."{suite.table}"'))
-        table_level = [e for e in suite.expectations if e.expectation_type in TABLE_LEVEL]
-        row_level = [e for e in suite.expectations if e.expectation_type not in TABLE_LEVEL]
-        outcomes: dict[int, ExpectationOutcome] = {}
-
-        def fold(i: int, exp: Any, res: Any) -> None:
-            r = res.result or {}
-            raw_sev = getattr(exp, "severity", "critical")
-            sev = str(getattr(raw_sev, "value", raw_sev))
-            out = outcomes.setdefault(
-                i,
-                ExpectationOutcome(
-                    exp.expectation_type,
-                    getattr(exp, "column", None),
-                    sev,
-                    True,
-                    kwargs={
-                        k: v for k, v in res.expectation_config.kwargs.items() if k != "batch_id"
-                    },
-                ),
-            )
-            out.success = out.success and bool(res.success)
-            out.element_count += int(r.get("element_count", 0) or 0)
-            out.unexpected_count += int(r.get("unexpected_count", 0) or 0)
-            if not res.success:
-                out.sample = (out.sample + [x for x in r.get("partial_unexpected_list", []) or []])[
-                    :5
-                ]
-                out.observed = r.get("observed_value", out.observed)
-
-        reader = conn.execute(
-            f'select {cols} from "{suite.schema}"."{suite.table}"'
-        ).fetch_record_batch(suite.chunk_rows)
-        first = True
-        for record_batch in reader:
-            frame = record_batch.to_pandas()
-            exps = row_level + (table_level if first else [])
-            idx = list(range(len(row_level))) + (
-                [len(row_level) + j for j in range(len(table_level))] if first else []
-            )
-            for i, exp, res in zip(idx, exps, _validate(frame, exps), strict=True):
-                fold(i, exp, res)
-            first = False
-        if first:  # empty table: validate an empty frame with the table's columns
-            frame = conn.execute(
-                f'select {cols} from "{suite.schema}"."{suite.table}" limit 0'
-            ).fetch_df()
-            for i, (exp, res) in enumerate(
-                zip(suite.expectations, _validate(frame, suite.expectations), strict=True)
-            ):
-                fold(i, exp, res)
-        # table-level row counts must see the whole table, not the first chunk
-        for j, exp in enumerate(table_level):
-            if exp.expectation_type == "expect_table_row_count_to_be_between":
-                o = outcomes[len(row_level) + j]
-                lo, hi = getattr(exp, "min_value", None), getattr(exp, "max_value", None)
-                o.observed = total_rows
-                o.success = (lo is None or total_rows >= lo) and (hi is None or total_rows <= hi)
-        ordered = [outcomes[i] for i in sorted(outcomes)]
-        return SuiteResult(suite.name, suite.fq_table, total_rows, ordered)
+        actual_types = {str(c): str(t) for c, t in type_rows}
+        fq = f"{_q(suite.schema)}.{_q(suite.table)}"
+        total_rows = int(scalar(conn, f"select count(*) from {fq}"))
+        checks = [
+            _table_check(conn, suite, c, total_rows, actual_types, history)
+            for c in suite.table_checks
+        ]
+        gx_outcomes = _run_gx(conn, suite, fq, list(actual_types), total_rows)
+        result = SuiteResult(suite.name, suite.fq_table, total_rows, [*checks, *gx_outcomes])
+        if history is not None:
+            history.record(suite.name, run_id, total_rows, result.passed)
+        return result
     finally:
         if own:
             conn.close()
+
+
+def _run_gx(
+    conn: duckdb.DuckDBPyConnection, suite: Suite, fq: str, available: list[str], total_rows: int
+) -> list[ExpectationOutcome]:
+    expectations = suite.gx_expectations
+    if not expectations:
+        return []
+    key = next((list(c.columns) for c in suite.table_checks if isinstance(c, UniqueKey)), [])
+    key = [c for c in key if c in available]
+    read = _columns_read(suite, available)
+    read = [c for c in available if c in read or c in key]
+    cols = ", ".join(_q(c) for c in read)
+    table_level = [e for e in expectations if e.expectation_type in TABLE_LEVEL]
+    row_level = [e for e in expectations if e.expectation_type not in TABLE_LEVEL]
+    outcomes: dict[int, ExpectationOutcome] = {}
+
+    def fold(i: int, exp: Any, res: Any) -> None:
+        r = res.result or {}
+        out = outcomes.setdefault(
+            i,
+            ExpectationOutcome(
+                exp.expectation_type,
+                _column_label(exp),
+                severity_name(getattr(exp, "severity", CRITICAL)),
+                True,
+                kwargs={k: v for k, v in res.expectation_config.kwargs.items() if k != "batch_id"},
+            ),
+        )
+        out.success = out.success and bool(res.success)
+        out.element_count += int(r.get("element_count", 0) or 0)
+        out.unexpected_count += int(r.get("unexpected_count", 0) or 0)
+        if not res.success:
+            rows = r.get("partial_unexpected_index_list") or []
+            if rows and all(isinstance(x, dict) for x in rows):
+                new: list[Any] = [
+                    {k: _mask(v) if k in suite.pii_columns else _plain(v) for k, v in row.items()}
+                    for row in rows
+                ]
+            else:
+                new = [_plain(x) for x in r.get("partial_unexpected_list", []) or []]
+                if out.column in suite.pii_columns:
+                    new = [_mask(x) for x in new]
+            out.sample = (out.sample + new)[:SAMPLE_SIZE]
+            out.observed = r.get("observed_value", out.observed)
+
+    reader = conn.execute(f"select {cols} from {fq}").to_arrow_reader(suite.chunk_rows)
+    first = True
+    for record_batch in reader:
+        frame = record_batch.to_pandas()
+        exps = row_level + (table_level if first else [])
+        idx = list(range(len(row_level))) + (
+            [len(row_level) + j for j in range(len(table_level))] if first else []
+        )
+        for i, exp, res in zip(idx, exps, _validate(frame, exps, key), strict=True):
+            fold(i, exp, res)
+        first = False
+    if first:  # empty table: validate an empty frame with the table's columns
+        frame = conn.execute(f"select {cols} from {fq} limit 0").fetch_df()
+        ordered = row_level + table_level
+        for i, (exp, res) in enumerate(zip(ordered, _validate(frame, ordered), strict=True)):
+            fold(i, exp, res)
+    # table-level row counts must see the whole table, not the first chunk
+    for j, exp in enumerate(table_level):
+        if exp.expectation_type == "expect_table_row_count_to_be_between":
+            o = outcomes[len(row_level) + j]
+            lo, hi = getattr(exp, "min_value", None), getattr(exp, "max_value", None)
+            o.observed = total_rows
+            o.success = (lo is None or total_rows >= lo) and (hi is None or total_rows <= hi)
+    return [outcomes[i] for i in sorted(outcomes)]

@@ -1,7 +1,9 @@
 """The publish asset: write-audit-publish of marts and reporting into warehouse/serving.duckdb.
 
-It runs only when everything upstream materialized and every blocking check passed in this run
-(Dagster skips it otherwise); it also refuses if any error-severity check of this run failed.
+Dagster skips it when a blocking check fails upstream; it also refuses by itself, leaving the serving
+file untouched, if any error-severity check (GX suite or dbt test) of this run failed, or if any
+mart or reporting model it publishes was not materialized in this run (dbt skipped it, or the run
+did not select it), so a partial run never publishes.
 """
 
 import dagster as dg
@@ -43,6 +45,18 @@ def _run_checks(context: AssetExecutionContext) -> list[CheckRecord]:
     return out
 
 
+def _materialized_in_run(context: AssetExecutionContext) -> set[str]:
+    records = context.instance.get_records_for_run(
+        run_id=context.run.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION, limit=100_000
+    ).records
+    keys = set()
+    for rec in records:
+        event = rec.event_log_entry.dagster_event
+        if event is not None and event.asset_key is not None:
+            keys.add(event.asset_key.to_user_string())
+    return keys
+
+
 @dg.asset(
     key=["meta", "publish_log"],
     deps=published_model_keys(),
@@ -60,6 +74,8 @@ def serving(context: AssetExecutionContext, warehouse: WarehouseResource) -> dg.
             warehouse.parquet_dir,
             run_id=context.run.run_id,
             checks=checks,
+            upstream=[k.to_user_string() for k in published_model_keys()],
+            materialized=_materialized_in_run(context),
         )
     except PublishError as exc:
         raise dg.Failure(description=str(exc), allow_retries=False) from exc

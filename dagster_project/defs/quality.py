@@ -1,27 +1,52 @@
-"""Great Expectations suites as blocking Dagster asset checks. Wiring only: suites live in expectations/."""
+"""Great Expectations suites as blocking Dagster asset checks. Wiring only: suites live in expectations/.
 
-from __future__ import annotations
+Registration is lazy: at definition time only each suite's name, table and description are read
+(from its file name and docstring), so loading the definitions does not import Great Expectations;
+the suite and GX are loaded when the check runs.
+"""
 
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import dagster as dg
+from dagster import AssetCheckExecutionContext
 
 from dagster_project.resources import WarehouseResource
-from expectations.model import Suite
-from expectations.suites import SUITES
+from expectations.suites import SUITE_NAMES, suite_description, suite_target
+
+if TYPE_CHECKING:
+    from expectations.runner import ExpectationOutcome
+
+VOLUME_HISTORY = ".volume_history.json"
 
 
-def gx_check(suite: Suite) -> dg.AssetChecksDefinition:
+def gx_check(name: str) -> dg.AssetChecksDefinition:
+    schema, table = suite_target(name)
+
     @dg.asset_check(
-        asset=dg.AssetKey([suite.schema, suite.table]),
-        name=f"gx_{suite.name}",
+        asset=dg.AssetKey([schema, table]),
+        name=f"gx_{name}",
         blocking=True,
-        description=suite.description or f"Great Expectations suite {suite.name}",
+        description=suite_description(name) or f"Great Expectations suite {name}",
     )
-    def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    def _check(
+        context: AssetCheckExecutionContext, warehouse: WarehouseResource
+    ) -> dg.AssetCheckResult:
+        from expectations.history import VolumeHistory
+        from expectations.report import record_result
         from expectations.runner import run_suite
+        from expectations.suites import load_suite
 
-        result = run_suite(suite, db_path=warehouse.build_path)
+        run_id = context.run.run_id
+        result = run_suite(
+            load_suite(name),
+            db_path=warehouse.build_path,
+            # scoped to this build file: a warehouse rebuilt from scratch starts a new baseline
+            history=VolumeHistory(
+                warehouse.warehouse_dir / VOLUME_HISTORY, scope=_build_identity(warehouse)
+            ),
+            run_id=run_id,
+        )
+        report = record_result(warehouse.warehouse_dir, run_id, result)
         failing = [o for o in result.outcomes if not o.success]
         severity = (
             dg.AssetCheckSeverity.ERROR if result.blocking_failures else dg.AssetCheckSeverity.WARN
@@ -35,26 +60,35 @@ def gx_check(suite: Suite) -> dg.AssetChecksDefinition:
                 "expectations": len(result.outcomes),
                 "blocking_failures": len(result.blocking_failures),
                 "warnings": len(result.warnings),
-                "failures": dg.MetadataValue.json(
-                    [
-                        {
-                            "expectation": o.expectation,
-                            "column": o.column,
-                            "severity": o.severity,
-                            "unexpected_count": o.unexpected_count,
-                            "unexpected_percent": round(o.unexpected_percent, 4),
-                            "sample": [str(x) for x in o.sample],
-                            "observed": str(o.observed),
-                        }
-                        for o in failing
-                    ]
-                ),
+                "unexpected_count": sum(o.unexpected_count for o in failing),
+                "report": dg.MetadataValue.path(str(report)),
+                "failures": dg.MetadataValue.json([o.as_dict() for o in failing]),
+                "outcomes": dg.MetadataValue.md(_outcomes_table(result.outcomes)),
             },
         )
 
     return _check
 
 
-CHECKS: list[dg.AssetChecksDefinition] = [gx_check(s) for s in SUITES.values()]
+def _build_identity(warehouse: WarehouseResource) -> str:
+    st = warehouse.build_path.stat()
+    return f"{st.st_dev}:{st.st_ino}"
+
+
+def _outcomes_table(outcomes: "list[ExpectationOutcome]") -> str:
+    lines = [
+        "| expectation | column | severity | result | unexpected | % |",
+        "|---|---|---|---|---|---|",
+    ]
+    for o in outcomes:
+        result = "pass" if o.success else ("FAIL" if o.severity == "critical" else "warn")
+        column = (o.column or "").replace("|", "/")
+        lines.append(
+            f"| {o.expectation} | {column} | {o.severity} | {result} | {o.unexpected_count} | "
+            f"{o.unexpected_percent:.2f} |"
+        )
+    return "\n".join(lines)
+
+
+CHECKS: list[dg.AssetChecksDefinition] = [gx_check(n) for n in SUITE_NAMES]
 __all__: list[str] = ["CHECKS"]
-_ = Callable

@@ -1,8 +1,8 @@
-"""What carriers must deliver: EDI 214 status events with known codes."""
+"""Carrier status events (EDI 214): X12 1650 status codes, AT7 time codes, well-formed dates and times."""
 
 import great_expectations.expectations as gxe
 
-from expectations.model import BLOCK, Suite
+from expectations.model import BLOCK, raw_suite
 
 KNOWN_STATUS = [
     "X3",
@@ -26,23 +26,17 @@ KNOWN_STATUS = [
     "CA",
 ]
 
-SUITE = Suite(
-    name="raw_logistics_tracking_events",
-    schema="raw",
-    table="logistics_tracking_events",
-    description="Carrier events: X12 1650 status codes, AT7 time codes, well-formed dates and times.",
-    columns=["pro_number", "status_code", "event_date", "event_time", "time_code"],
-    expectations=[
-        gxe.ExpectColumnValuesToNotBeNull(column="pro_number", severity=BLOCK),
-        gxe.ExpectColumnValuesToBeInSet(
-            column="status_code", value_set=KNOWN_STATUS, severity=BLOCK
-        ),
-        gxe.ExpectColumnValuesToBeInSet(
-            column="time_code", value_set=["LT", "UT", "ET", "CT", "MT", "PT"], severity=BLOCK
-        ),
-        gxe.ExpectColumnValuesToMatchRegex(column="event_date", regex=r"^20\d{6}$", severity=BLOCK),
-        gxe.ExpectColumnValuesToMatchRegex(
-            column="event_time", regex=r"^(?:[01]\d|2[0-3])[0-5]\d$", severity=BLOCK
-        ),
-    ],
+SUITE = raw_suite(
+    "logistics_tracking_events",
+    gxe.ExpectColumnValuesToBeInSet(column="status_code", value_set=KNOWN_STATUS, severity=BLOCK),
+    gxe.ExpectColumnValuesToBeInSet(
+        column="time_code", value_set=["LT", "UT", "ET", "CT", "MT", "PT"], severity=BLOCK
+    ),
+    gxe.ExpectColumnValuesToMatchRegex(column="event_date", regex=r"^20\d{6}$", severity=BLOCK),
+    gxe.ExpectColumnValuesToMatchRegex(
+        column="event_time", regex=r"^(?:[01]\d|2[0-3])[0-5]\d$", severity=BLOCK
+    ),
+    # carriers send events daily: the newest event should be close to the latest load
+    event_time="try_strptime(event_date, '%Y%m%d')",
+    event_lag_hours=24 * 45,
 )

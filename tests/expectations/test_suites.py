@@ -1,7 +1,8 @@
-"""Each suite passes on clean data and fails on data with its planted defect."""
+"""Each suite passes on clean data and fails on data with its planted defect; so do the table checks."""
 
 from __future__ import annotations
 
+import json
 import math
 import shutil
 from pathlib import Path
@@ -9,38 +10,79 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from expectations.history import VolumeHistory
+from expectations.model import CRITICAL, WARNING, Suite, UniqueKey, VolumeChange
 from expectations.runner import run_suite
-from expectations.suites import SUITES
+from expectations.suites import SUITE_NAMES, SUITES, suite_target
+
+
+def _first(table: str) -> str:
+    return f"rowid in (select rowid from {table} limit 1)"
+
 
 # one planted defect per suite: an UPDATE that breaks exactly what the suite guards
 DEFECTS = {
+    "raw_crm_account_history": f"update raw.crm_account_history set account_id = null where {_first('raw.crm_account_history')}",
+    "raw_crm_accounts": f"update raw.crm_accounts set segment_c = 'Gold' where {_first('raw.crm_accounts')}",
+    "raw_crm_case_history": f"update raw.crm_case_history set new_value = 'Lost' where {_first('raw.crm_case_history')}",
     "raw_crm_cases": "update raw.crm_cases set priority = 'Urgent!' where rowid in (select rowid from raw.crm_cases limit 2)",
-    "raw_erp_vbap": "update raw.erp_vbap set kwmeng = -5 where rowid in (select rowid from raw.erp_vbap limit 3)",
+    "raw_crm_contacts": f"update raw.crm_contacts set account_id = null where {_first('raw.crm_contacts')}",
+    "raw_erp_lfa1": f"update raw.erp_lfa1 set aedat = '2024-1-1' where {_first('raw.erp_lfa1')}",
+    "raw_erp_lips": f"update raw.erp_lips set lfimg = -1 where {_first('raw.erp_lips')}",
+    "raw_erp_mara": f"update raw.erp_mara set lsl = usl + 1 where {_first('raw.erp_mara')}",
     "raw_erp_qals": "update raw.erp_qals set lmengesch = lmengepr + 10 where rowid in (select rowid from raw.erp_qals limit 1)",
+    "raw_erp_vbak": f"update raw.erp_vbak set erzet = '256100' where {_first('raw.erp_vbak')}",
+    "raw_erp_vbap": "update raw.erp_vbap set kwmeng = -5 where rowid in (select rowid from raw.erp_vbap limit 3)",
     "raw_logistics_tracking_events": "update raw.logistics_tracking_events set status_code = 'ZZ' where rowid in (select rowid from raw.logistics_tracking_events limit 4)",
     "raw_surveys_responses": "update raw.surveys_responses set q1 = 11 where rowid in (select rowid from raw.surveys_responses limit 2)",
     "reporting_customer_satisfaction_monthly": "update reporting.customer_satisfaction_monthly set csat_top2_rate = 1.5 where rowid in "
     "(select rowid from reporting.customer_satisfaction_monthly limit 1)",
+    "reporting_kpi_summary": "update reporting.kpi_summary set kpi_value = 1.7, ci_high = 1.8 where kpi = 'csat_top2_rate'",
+    "reporting_complaint_funnel": f"update reporting.complaint_funnel set sla_breach_rate = 1.2 where {_first('reporting.complaint_funnel')}",
+    "reporting_delivery_performance": f"update reporting.delivery_performance set otd_rate = -0.1 where {_first('reporting.delivery_performance')}",
+    "reporting_spc_control_chart": f"update reporting.spc_control_chart set lcl = ucl + 1 where {_first('reporting.spc_control_chart')}",
+    "reporting_quality_scorecard_monthly": f"update reporting.quality_scorecard_monthly set sigma_level_st_shift15 = 9 where {_first('reporting.quality_scorecard_monthly')}",
+    "reporting_quality_satisfaction_impact": f"update reporting.quality_satisfaction_impact set ci_low = estimate + 1 where {_first('reporting.quality_satisfaction_impact')}",
+    "reporting_retention_cohorts": f"update reporting.retention_cohorts set order_retention_rate = 2 where {_first('reporting.retention_cohorts')}",
+    "reporting_supplier_scorecard": f"update reporting.supplier_scorecard set incoming_ppm = -5 where {_first('reporting.supplier_scorecard')}",
 }
+
+
+def build_copy(pipeline_home: Path, tmp_path: Path, *sql: str) -> Path:
+    """A private copy of the tiny build file with `sql` applied."""
+    db = tmp_path / "broken.duckdb"
+    shutil.copy(pipeline_home / "warehouse" / "cqm.duckdb", db)
+    with duckdb.connect(str(db)) as conn:
+        for statement in sql:
+            conn.execute(statement)
+    return db
 
 
 def test_every_suite_has_a_planted_defect() -> None:
     assert set(DEFECTS) == set(SUITES)
 
 
-@pytest.mark.parametrize("name", sorted(SUITES))
+@pytest.mark.parametrize("name", SUITE_NAMES)
+def test_suite_module_matches_its_table(name: str) -> None:
+    suite = SUITES[name]
+    assert (suite.schema, suite.table) == suite_target(name)
+    assert suite.description, f"{name}: give the suite module a docstring"
+    kinds = {type(e).__name__ for e in suite.expectations}
+    assert {"ColumnTypes", "UniqueKey", "VolumeChange"} <= kinds
+    if suite.schema == "raw":
+        assert "Freshness" in kinds
+
+
+@pytest.mark.parametrize("name", SUITE_NAMES)
 def test_suite_passes_on_clean_data(name: str, pipeline_home: Path) -> None:
     result = run_suite(SUITES[name], db_path=pipeline_home / "warehouse" / "cqm.duckdb")
     assert result.passed, result.summary()
     assert result.rows > 0
 
 
-@pytest.mark.parametrize("name", sorted(SUITES))
+@pytest.mark.parametrize("name", SUITE_NAMES)
 def test_suite_fails_on_planted_defect(name: str, pipeline_home: Path, tmp_path: Path) -> None:
-    db = tmp_path / "broken.duckdb"
-    shutil.copy(pipeline_home / "warehouse" / "cqm.duckdb", db)
-    with duckdb.connect(str(db)) as conn:
-        conn.execute(DEFECTS[name])
+    db = build_copy(pipeline_home, tmp_path, DEFECTS[name])
     result = run_suite(SUITES[name], db_path=db)
     assert not result.passed
     failure = result.blocking_failures[0]
@@ -53,6 +95,98 @@ def test_missing_table_fails_loudly(tmp_path: Path) -> None:
     duckdb.connect(str(db)).close()
     result = run_suite(SUITES["raw_crm_cases"], db_path=db)
     assert not result.passed and "no table raw.crm_cases" in result.summary()
+
+
+def test_wrong_column_type_blocks(pipeline_home: Path, tmp_path: Path) -> None:
+    db = build_copy(pipeline_home, tmp_path, "alter table raw.erp_lfa1 alter aedat type integer")
+    result = run_suite(SUITES["raw_erp_lfa1"], db_path=db)
+    assert not result.passed
+    failure = result.blocking_failures[0]
+    assert failure.expectation == "expect_columns_to_have_types"
+    assert "aedat: INTEGER (expected VARCHAR)" in failure.sample
+
+
+def test_duplicate_key_blocks_over_the_whole_table(pipeline_home: Path, tmp_path: Path) -> None:
+    db = build_copy(
+        pipeline_home, tmp_path, "insert into raw.erp_mara select * from raw.erp_mara limit 1"
+    )
+    # chunks of 5 rows: the duplicate is found even when its two rows sit in different chunks
+    suite = SUITES["raw_erp_mara"]
+    small = Suite(suite.name, suite.schema, suite.table, suite.expectations, chunk_rows=5)
+    result = run_suite(small, db_path=db)
+    failure = result.blocking_failures[0]
+    assert failure.expectation == "expect_compound_key_to_be_unique"
+    assert failure.unexpected_count == 1 and failure.sample[0]["rows"] == 2
+
+
+def test_chunked_counts_add_up(pipeline_home: Path, tmp_path: Path) -> None:
+    db = build_copy(
+        pipeline_home,
+        tmp_path,
+        "update raw.erp_vbap set kwmeng = -5 where rowid in (select rowid from raw.erp_vbap limit 40)",
+    )
+    suite = SUITES["raw_erp_vbap"]
+    whole = run_suite(suite, db_path=db)
+    chunked = run_suite(
+        Suite(suite.name, suite.schema, suite.table, suite.expectations, chunk_rows=100),
+        db_path=db,
+    )
+    pick = next(o for o in chunked.outcomes if o.column == "kwmeng" and not o.success)
+    assert pick.unexpected_count == 40
+    assert pick.element_count == whole.rows
+    assert [o.success for o in whole.outcomes] == [o.success for o in chunked.outcomes]
+
+
+def test_stale_load_warns_without_blocking(pipeline_home: Path, tmp_path: Path) -> None:
+    db = build_copy(
+        pipeline_home, tmp_path, "update raw.crm_cases set _loaded_at = now() - interval 10 days"
+    )
+    result = run_suite(SUITES["raw_crm_cases"], db_path=db)
+    assert result.passed
+    stale = [o for o in result.warnings if o.expectation == "expect_table_to_be_fresh"]
+    assert stale and stale[0].severity == WARNING and "h behind now" in str(stale[0].observed)
+
+
+def test_volume_drop_against_previous_load_blocks(pipeline_home: Path, tmp_path: Path) -> None:
+    history = VolumeHistory(tmp_path / "history.json")
+    suite = SUITES["raw_erp_qals"]
+    clean = pipeline_home / "warehouse" / "cqm.duckdb"
+    first = run_suite(suite, db_path=clean, history=history, run_id="r1")
+    assert first.passed and history.previous_rows(suite.name) == first.rows
+    shrunk = build_copy(
+        pipeline_home,
+        tmp_path,
+        "delete from raw.erp_qals where rowid in (select rowid from raw.erp_qals limit 10)",
+    )
+    second = run_suite(suite, db_path=shrunk, history=history, run_id="r2")
+    assert not second.passed
+    failure = second.blocking_failures[0]
+    assert failure.expectation == "expect_row_count_change_to_be_within"
+    assert f"previous load {first.rows}" in str(failure.observed)
+    # the failed load does not become the baseline; a good load passes again
+    assert history.previous_rows(suite.name) == first.rows
+    assert run_suite(suite, db_path=clean, history=history, run_id="r3").passed
+    log = json.loads((tmp_path / "history.json").read_text())[suite.name]
+    assert [o["passed"] for o in log] == [True, False, True]
+
+
+def test_mart_volume_swing_is_a_warning(pipeline_home: Path, tmp_path: Path) -> None:
+    history = VolumeHistory(tmp_path / "history.json")
+    suite = SUITES["reporting_customer_satisfaction_monthly"]
+    volume = next(e for e in suite.expectations if isinstance(e, VolumeChange))
+    assert volume.severity == WARNING
+    history.record(suite.name, "earlier", 10_000, True)
+    result = run_suite(suite, db_path=pipeline_home / "warehouse" / "cqm.duckdb", history=history)
+    assert result.passed
+    assert [o.expectation for o in result.warnings] == ["expect_row_count_change_to_be_within"]
+
+
+def test_grain_keys_are_blocking() -> None:
+    for name in SUITE_NAMES:
+        keys = [e for e in SUITES[name].expectations if isinstance(e, UniqueKey)]
+        assert len(keys) == 1
+        if name not in ("raw_crm_account_history", "raw_crm_case_history"):
+            assert keys[0].severity == CRITICAL, name
 
 
 def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
@@ -84,3 +218,24 @@ def test_published_intervals_match_their_definitions(pipeline_home: Path) -> Non
             assert nps == pytest.approx(100 * (p - d) / m)
             se = 100 * math.sqrt((p / m + d / m - (p / m - d / m) ** 2) / m)
             assert nlo == pytest.approx(nps - 1.96 * se) and nhi == pytest.approx(nps + 1.96 * se)
+
+
+def test_failing_pii_values_are_masked_in_samples(pipeline_home: Path, tmp_path: Path) -> None:
+    db = build_copy(
+        pipeline_home,
+        tmp_path,
+        "update raw.crm_contacts set email = 'bob.smith at example dot com' "
+        f"where {_first('raw.crm_contacts')}",
+    )
+    result = run_suite(SUITES["raw_crm_contacts"], db_path=db)
+    bad = next(o for o in result.warnings if o.column == "email")
+    assert bad.unexpected_count == 1 and bad.sample[0]["email"] == "b***"
+    assert bad.sample[0]["id"], "sample rows carry the key of the failing row"
+    assert "bob.smith" not in result.summary() + json.dumps([o.as_dict() for o in result.outcomes])
+
+
+def test_volume_baseline_is_scoped_to_the_build_file(tmp_path: Path) -> None:
+    path = tmp_path / "history.json"
+    VolumeHistory(path, scope="old-build").record("raw_erp_qals", "r1", 5_000, True)
+    assert VolumeHistory(path, scope="old-build").previous_rows("raw_erp_qals") == 5_000
+    assert VolumeHistory(path, scope="new-build").previous_rows("raw_erp_qals") is None

@@ -1,0 +1,51 @@
+"""Complaint funnel: milestone counts never grow down the funnel, rates and Wilson bounds in [0, 1], durations ≥ 0."""
+
+import great_expectations.expectations as gxe
+
+from expectations.model import BLOCK, mart_suite
+
+
+def _ge(a: str, b: str) -> object:
+    return gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+        column_A=a,
+        column_B=b,
+        or_equal=True,
+        ignore_row_if="either_value_is_missing",
+        severity=BLOCK,
+    )
+
+
+SUITE = mart_suite(
+    "reporting",
+    "complaint_funnel",
+    *[
+        gxe.ExpectColumnValuesToBeBetween(column=c, min_value=0, max_value=1, severity=BLOCK)
+        for c in (
+            "classified_rate",
+            "handled_rate",
+            "notified_of_handled_rate",
+            "sla_breach_rate",
+            "sla_breach_ci_low",
+            "sla_breach_ci_high",
+            "reopen_rate",
+        )
+    ],
+    *[
+        gxe.ExpectColumnValuesToBeBetween(column=c, min_value=0, severity=BLOCK)
+        for c in (
+            "classify_hours_median",
+            "resolve_hours_median",
+            "resolve_hours_p90",
+            "resolve_business_hours_median",
+            "resolve_business_hours_p90",
+            "notify_hours_median",
+        )
+    ],
+    _ge("received", "classified"),
+    _ge("received", "handled"),
+    _ge("handled", "notified"),
+    _ge("sla_applicable", "sla_breached"),
+    _ge("resolve_hours_p90", "resolve_hours_median"),
+    key=("month_start", "channel_code", "category_l1", "priority"),
+    required=("received", "sla_applicable"),
+)
