@@ -10,7 +10,9 @@ Planted effects (their true parameters go to truth.json, see `truth()`):
 - complaint handling (SLA breach) lowers post-case CSAT;
 - automated inspection on line L2 from INTERVENTION_DATE lowers its defect rate,
   line L1 (same plant, same process) is the untreated comparison;
-- supplier S005 ships poor incoming quality;
+- supplier S005 ships poor incoming quality (and is put on probation, then blocked);
+- a batch recall: customers who received a recalled batch churn faster (hazard x RECALL_CHURN_HR);
+- first-contact resolution (FCR) lifts post-case CSAT;
 - the Enterprise segment orders far more (more exposure) but churns far less: a confounder.
 """
 
@@ -23,6 +25,15 @@ from datetime import date, datetime, timedelta
 
 import numpy as np
 import polars as pl
+
+from simulator import qm
+from simulator.qm import (
+    RECALL_CHURN_HR,
+    RECALL_EXPOSURE_DAYS,
+    RECALL_MONTH,
+    QualityWorld,
+    case_milestones,
+)
 
 START = date(2024, 10, 1)
 MONTHS = 24
@@ -103,6 +114,8 @@ SUPPLIER_REJECT_RATE = 0.006
 SURVEY_INVITE_P = 0.45
 SURVEY_RESPONSE_P = 0.35
 CASE_SURVEY_RESPONSE_P = 0.45
+CASE_CSAT_FCR_EFFECT = 0.9
+FCR_P = 0.4
 
 
 def month_start(i: int) -> date:
@@ -151,6 +164,7 @@ class Month:
     case_history: pl.DataFrame
     survey_responses: pl.DataFrame
     segment_changes: pl.DataFrame
+    qm: dict[str, pl.DataFrame] = field(default_factory=dict)
 
 
 @dataclass
@@ -163,6 +177,8 @@ class State:
     active: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     exposure_until: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype="datetime64[D]"))
     churned_on: list[tuple[str, date]] = field(default_factory=list)
+    recall_until: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype="datetime64[D]"))
+    recalled: dict[str, np.datetime64] = field(default_factory=dict)
 
 
 class World:
@@ -177,7 +193,11 @@ class World:
         self.state = State(
             active=np.ones(n, dtype=bool),
             exposure_until=np.full(n, np.datetime64("1970-01-01"), dtype="datetime64[D]"),
+            recall_until=np.full(n, np.datetime64("1970-01-01"), dtype="datetime64[D]"),
         )
+        # the quality-management entities and FCR draw from their own streams (base world unchanged)
+        self.fcr_rng = np.random.default_rng([seed, 31])
+        self.qm = QualityWorld(self)
 
     # ------------------------------------------------------------------ master data
     def _master(self) -> Master:
@@ -287,6 +307,33 @@ class World:
                     },
                     "common_trend_per_month": DEFECT_TREND_PER_MONTH,
                 },
+                "first_contact_resolution_on_post_case_csat": {
+                    "model": "logit P(csat>=4) = a + b_breach*is_resolution_sla_breached + b_fcr*is_fcr",
+                    "b_fcr": CASE_CSAT_FCR_EFFECT,
+                    "fcr_share_of_cases_not_reopened": FCR_P,
+                },
+                "batch_recall": {
+                    "model": "monthly hazard x HR while within the exposure window after receiving a recalled batch",
+                    "hazard_ratio": RECALL_CHURN_HR,
+                    "exposure_days": RECALL_EXPOSURE_DAYS,
+                    "recall_month": month_start(RECALL_MONTH).isoformat(),
+                    "recalled_batches": sorted(self.state.recalled),
+                    "rule": "the batch with the most deliveries in the recall month is recalled on day 20",
+                },
+                "measurement_process": {
+                    "line_cp": qm.LINE_CP,
+                    "treated_line_sigma_multiplier_after_go_live": qm.INTERVENTION_SIGMA_MULTIPLIER,
+                    "spc_mean_shift": {
+                        "line": qm.SPC_SHIFT_LINE,
+                        "months": [month_start(i).isoformat() for i in qm.SPC_SHIFT_MONTHS],
+                        "shift_in_sigma": qm.SPC_SHIFT_SIGMA,
+                    },
+                },
+                "capa_effectiveness_by_lever": qm.EFFECTIVE_P,
+                "supplier_approval_changes": [
+                    {"supplier": s, "month": month_start(i).isoformat(), "status": v}
+                    for s, i, v in qm.APPROVAL_CHANGES
+                ],
                 "poor_supplier": {
                     "supplier": POOR_SUPPLIER,
                     "reject_rate": POOR_SUPPLIER_REJECT_RATE,
@@ -451,6 +498,47 @@ class World:
             }
         ).with_columns(pl.col("WADAT_IST").str.replace_all("-", ""))
 
+        # --- batch master (MCH1) and the planted recall
+        if mi == RECALL_MONTH and len(uniq_batches):
+            top = int(np.bincount(inv).argmax())
+            st.recalled[str(uniq_batches[top])] = np.datetime64(ms) + 19
+        recall_day = np.array(
+            [st.recalled.get(str(b), np.datetime64("NaT")) for b in uniq_batches],
+            dtype="datetime64[D]",
+        )
+        plant_of_line = dict((ln, p) for p, ln in LINES)
+        batches = pl.DataFrame(
+            {
+                "MATNR": m.products["MATNR"].to_numpy()[prod_idx[d_idx][first]]
+                if nd
+                else np.array([], dtype=str),
+                "CHARG": uniq_batches.astype(str),
+                "WERKS": [plant_of_line[str(x)] for x in b_line],
+                "ZZ_ARBPL": b_line.astype(str),
+                "HSDAT": qm.sap_arr(b_day) if nd else np.array([], dtype=str),
+                "ZZ_RECALL_STATUS": np.where(np.isnat(recall_day), "", "R"),
+                "ZZ_RECALL_DATE": np.where(
+                    np.isnat(recall_day),
+                    "00000000",
+                    np.char.replace(recall_day.astype(str), "-", ""),
+                ),
+            },
+            schema={
+                c: pl.Utf8
+                for c in (
+                    "MATNR",
+                    "CHARG",
+                    "WERKS",
+                    "ZZ_ARBPL",
+                    "HSDAT",
+                    "ZZ_RECALL_STATUS",
+                    "ZZ_RECALL_DATE",
+                )
+            },
+        )
+        recalled = ~np.isnat(recall_day[inv]) if nd else np.zeros(0, dtype=bool)
+        recall_of_delivery = recall_day[inv] if nd else np.zeros(0, dtype="datetime64[D]")
+
         # --- tracking events (EDI 214 AT7), local time at the event's location
         tracking = self._tracking(
             deliveries,
@@ -489,6 +577,29 @@ class World:
         )
         responses = pl.concat([responses, self._case_surveys(cases, history)], how="vertical")
 
+        # --- quality management side (own random stream): batches, receipts, defects, CAPA, ...
+        delivery_facts = pl.DataFrame(
+            {
+                "defective_units": defective_units.astype(np.int64),
+                "recalled": recalled,
+                "recall_date": recall_of_delivery,
+                "delivered": delivered.astype("datetime64[D]"),
+                "kunnr": cust["ERP_Customer_No__c"].to_numpy()[cust_of_line]
+                if nd
+                else np.array([], dtype=str),
+            },
+            schema_overrides={"recall_date": pl.Date, "delivered": pl.Date},
+        )
+        qm_tables = self.qm.month(mi, ms, lots, batches, deliveries, delivery_facts, cases)
+        qm_tables["CaseMilestone"] = case_milestones(cases, history, end_date())
+
+        # --- recall: customers who received a recalled batch are exposed for RECALL_EXPOSURE_DAYS
+        if recalled.any():
+            start = np.maximum(recall_of_delivery[recalled], delivered[recalled])
+            for c, d in zip(cust_of_line[recalled], start + RECALL_EXPOSURE_DAYS, strict=True):
+                if d > st.recall_until[c]:
+                    st.recall_until[c] = d
+
         # --- churn: exposure to defective units in the trailing 90 days raises the hazard
         recv = defective_units > 0
         if recv.any():
@@ -499,8 +610,10 @@ class World:
                     st.exposure_until[c] = d
         month_end = np.datetime64(me) - 1
         exposed = st.exposure_until >= month_end
-        hazard = np.array([BASE_CHURN_MONTHLY[s] for s in seg]) * np.where(
-            exposed, CHURN_HR_DEFECT_EXPOSURE, 1.0
+        hazard = (
+            np.array([BASE_CHURN_MONTHLY[s] for s in seg])
+            * np.where(exposed, CHURN_HR_DEFECT_EXPOSURE, 1.0)
+            * np.where(st.recall_until >= month_end, RECALL_CHURN_HR, 1.0)
         )
         churn = st.active & (rng.random(n_cust) < hazard)
         st.active &= ~churn
@@ -517,6 +630,7 @@ class World:
             history,
             responses,
             segment_changes,
+            qm_tables,
         )
 
     def _tracking(
@@ -787,6 +901,7 @@ class World:
             prev = ""
             status_times: dict[str, datetime] = {}
             reopened = rng.random() < 0.06
+            fcr = (not reopened) and bool(self.fcr_rng.random() < FCR_P)
             for i, (status, hours) in enumerate(steps):
                 t = t + timedelta(hours=float(hours))
                 if t > horizon:
@@ -856,6 +971,7 @@ class World:
                     deliveries["CHARG"][int(k)],
                     bool(defective_units[k] > 0 or is_late[k] or rng.random() < 0.5),
                     float(max(int(defective_units[k]), 1)),
+                    fcr,
                 )
             )
         cases = pl.DataFrame(
@@ -882,6 +998,7 @@ class World:
                 "Batch_Number__c": pl.Utf8,
                 "Is_Justified__c": pl.Boolean,
                 "Complaint_Quantity__c": pl.Float64,
+                "First_Contact_Resolution__c": pl.Boolean,
             },
             orient="row",
         )
@@ -982,9 +1099,14 @@ class World:
         sla = np.array([PRIORITY_SLA_HOURS[p] for p in c["Priority"].to_list()])
         hours = (c["resolved_at"] - c["CreatedDate"]).dt.total_seconds().to_numpy() / 3600.0
         breached = (hours > sla).astype(float)
+        fcr = c["First_Contact_Resolution__c"].cast(pl.Float64).to_numpy()
         respond = rng.random(c.height) < CASE_SURVEY_RESPONSE_P
         idx = np.flatnonzero(respond)
-        p_top2 = _logistic(CASE_CSAT_INTERCEPT + CASE_CSAT_SLA_BREACH_EFFECT * breached[idx])
+        p_top2 = _logistic(
+            CASE_CSAT_INTERCEPT
+            + CASE_CSAT_SLA_BREACH_EFFECT * breached[idx]
+            + CASE_CSAT_FCR_EFFECT * fcr[idx]
+        )
         top2 = rng.random(len(idx)) < p_top2
         csat = np.where(top2, rng.choice([4, 5], len(idx)), rng.choice([1, 2, 3], len(idx)))
         nps = np.where(

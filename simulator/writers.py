@@ -2,7 +2,9 @@
 
 out/
   crm/<object>.jsonl           Salesforce-like objects, served by simulator.crm_server as a REST API
-  erp/erp.sqlite               SAP-like tables (MARA, LFA1, VBAK, VBAP, LIPS, QALS) in an SQL database
+  erp/erp.sqlite               SAP-like tables in an SQL database: MARA, LFA1, VBAK, VBAP, LIPS, QALS and the
+                               quality-management tables of simulator/qm_schema.py (T001W, CRHD, MCH1, MSEG,
+                               QMFE, QASE, QMEL, QMUR, QMSM, ZCAPA, ZQCOST, RMA, PA0001, TRAINING, ...)
   logistics/inbox/*.csv        EDI 214 (AT7) carrier status events, one file per carrier and month
   surveys/<survey>.csv         Qualtrics-like response exports (three header rows)
   truth.json                   the planted effects and their true parameters
@@ -20,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
+from simulator.qm_schema import QM_TABLES
 from simulator.world import CARRIERS, START, World, end_date
 
 SURVEY_TIMEZONE = "America/New_York"
@@ -50,7 +53,13 @@ ERP_TABLES: dict[str, list[tuple[str, str]]] = {
         ("WARRANTY_MONTHS", "INTEGER"),
         ("AEDAT", "TEXT"),
     ],
-    "LFA1": [("LIFNR", "TEXT"), ("NAME1", "TEXT"), ("LAND1", "TEXT"), ("AEDAT", "TEXT")],
+    "LFA1": [
+        ("LIFNR", "TEXT"),
+        ("NAME1", "TEXT"),
+        ("LAND1", "TEXT"),
+        ("ZZ_APPROVAL", "TEXT"),
+        ("AEDAT", "TEXT"),
+    ],
     "VBAK": [
         ("VBELN", "TEXT"),
         ("KUNNR", "TEXT"),
@@ -106,6 +115,7 @@ ERP_TABLES: dict[str, list[tuple[str, str]]] = {
         ("AEDAT", "TEXT"),
     ],
 }
+ERP_TABLES.update({t.erp: [(c.source, c.sql) for c in t.columns] for t in QM_TABLES})
 EDI_COLUMNS = [
     "scac",
     "pro_number",
@@ -181,7 +191,23 @@ class SourceWriter:
             ),
             aedat,
         )
-        self._erp_insert("LFA1", m.suppliers.with_columns(pl.lit("DE").alias("LAND1")), aedat)
+        static = world.qm.static_tables()
+        approval = world.qm.approval
+        self._erp_insert(
+            "LFA1",
+            m.suppliers.with_columns(
+                pl.lit("DE").alias("LAND1"),
+                pl.col("LIFNR")
+                .map_elements(lambda s: approval.get(s, ("Approved", aedat))[0], pl.Utf8)
+                .alias("ZZ_APPROVAL"),
+                pl.col("LIFNR")
+                .map_elements(lambda s: approval.get(s, ("Approved", aedat))[1], pl.Utf8)
+                .alias("AEDAT"),
+            ),
+            aedat,
+        )
+        for table, frame in static.items():
+            self._erp_insert(table, frame, aedat)
         self.db.commit()
 
     def month(self, world: World, mo: Any) -> None:
@@ -198,6 +224,9 @@ class SourceWriter:
             .alias("AEDAT")
         )
         self._erp_insert("QALS", lots, aedat_end)
+        for table, frame in mo.qm.items():
+            if table in ERP_TABLES:
+                self._erp_insert(table, frame, aedat_end)
         self.db.commit()
         # ---------------------------------------------------------------- CRM
         crm = self.out / "crm"
@@ -207,6 +236,8 @@ class SourceWriter:
         _jsonl(crm / "Case.jsonl", _frame_to_sf(cases))
         hist = mo.case_history.with_columns(pl.col("CreatedDate").alias("SystemModstamp"))
         _jsonl(crm / "CaseHistory.jsonl", _frame_to_sf(hist))
+        if "CaseMilestone" in mo.qm:
+            _jsonl(crm / "CaseMilestone.jsonl", _frame_to_sf(mo.qm["CaseMilestone"]))
         if mo.segment_changes.height:
             self._account_history.extend(mo.segment_changes.rows())
         # ---------------------------------------------------------------- logistics
@@ -348,6 +379,8 @@ def simulate(out: Path, scale: float, seed: int, progress: Any = None) -> dict[s
             "survey_responses",
         ):
             counts[name] = counts.get(name, 0) + getattr(mo, name).height
+        for table, frame in mo.qm.items():
+            counts[table] = counts.get(table, 0) + frame.height
         if progress is not None:
             progress(mo.index + 1, 24, counts.get("order_lines", 0))
     # history needs each account's segment before its first change
