@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
+from simulator.dirty import DirtWriter, Dirty
 from simulator.qm_schema import QM_TABLES
 from simulator.world import CARRIERS, START, World, end_date
 
@@ -152,8 +153,10 @@ def _frame_to_sf(df: pl.DataFrame) -> list[dict[str, Any]]:
 
 
 class SourceWriter:
-    def __init__(self, out: Path) -> None:
+    def __init__(self, out: Path, dirty: Dirty | None = None, seed: int = 0) -> None:
         self.out = out
+        self.dirt = DirtWriter(dirty or Dirty(), seed)
+        self._last_month = ""
         for sub in ("crm", "erp", "logistics/inbox", "surveys"):
             (out / sub).mkdir(parents=True, exist_ok=True)
         for f in (out / "crm").glob("*.jsonl"):
@@ -233,7 +236,7 @@ class SourceWriter:
         cases = mo.cases.with_columns(
             pl.col("LastModifiedDate").alias("SystemModstamp"), pl.lit(False).alias("IsDeleted")
         )
-        _jsonl(crm / "Case.jsonl", _frame_to_sf(cases))
+        _jsonl(crm / "Case.jsonl", self.dirt.crm_duplicates(_frame_to_sf(cases)))
         hist = mo.case_history.with_columns(pl.col("CreatedDate").alias("SystemModstamp"))
         _jsonl(crm / "CaseHistory.jsonl", _frame_to_sf(hist))
         if "CaseMilestone" in mo.qm:
@@ -243,32 +246,38 @@ class SourceWriter:
         # ---------------------------------------------------------------- logistics
         ev = mo.tracking_events
         for scac, _, _, _, _ in CARRIERS:
-            part = ev.filter(pl.col("scac") == scac)
+            part = self.dirt.logistics(scac, ev.filter(pl.col("scac") == scac).select(EDI_COLUMNS))
             if part.height == 0:
                 continue
             path = self.out / "logistics" / "inbox" / f"{scac}_{mo.start.strftime('%Y%m')}.csv"
-            part.select(EDI_COLUMNS).write_csv(path)
+            path.write_bytes(self.dirt.logistics_bytes(part.write_csv()))
+        self._last_month = mo.start.strftime("%Y%m")
         # ---------------------------------------------------------------- surveys
         tz = ZoneInfo(SURVEY_TIMEZONE)
         utc = ZoneInfo("UTC")
         resp = mo.survey_responses
         for survey in ("post_delivery", "post_case"):
             part = resp.filter(pl.col("survey_type") == survey).drop("survey_type")
+            if self.dirt.d.missing_column and survey == "post_case":
+                part = part.drop("ResponseId")
             fh = self._survey_file(survey, part.columns)
             w = csv.writer(fh, lineterminator="\n")
-            for row in part.iter_rows():
-                w.writerow(
-                    [
-                        v.replace(tzinfo=utc).astimezone(tz).strftime("%Y-%m-%d %H:%M:%S")
-                        if isinstance(v, datetime)
-                        else v
-                        for v in row
-                    ]
-                )
+            rows: list[list[object]] = [
+                [
+                    v.replace(tzinfo=utc).astimezone(tz).strftime("%Y-%m-%d %H:%M:%S")
+                    if isinstance(v, datetime)
+                    else v
+                    for v in row
+                ]
+                for row in part.iter_rows()
+            ]
+            w.writerows(self.dirt.survey_rows(rows, part.columns))
 
     def _survey_file(self, survey: str, columns: list[str]) -> Any:
         if survey not in self.survey_files:
             fh = (self.out / "surveys" / f"{survey}.csv").open("w", encoding="utf-8", newline="")
+            if self.dirt.d.bom:
+                fh.write("\ufeff")
             w = csv.writer(fh, lineterminator="\n")
             w.writerow(columns)
             w.writerow([SURVEY_QUESTIONS.get(c, c) for c in columns])
@@ -343,16 +352,25 @@ class SourceWriter:
         _jsonl(crm / "Contact.jsonl", _frame_to_sf(contacts))
         for fh in self.survey_files.values():
             fh.close()
+        # late events still held back arrive after the last month, in a file of their own
+        for scac, late in sorted(self.dirt.held_back.items()):
+            path = self.out / "logistics" / "inbox" / f"{scac}_{self._last_month}_late.csv"
+            path.write_bytes(late.write_csv().encode("utf-8"))
+        self.dirt.write_server_config(self.out / "crm")
         self.db.execute("VACUUM")
         self.db.close()
         truth = world.truth()
         truth["period"] = {"start": START.isoformat(), "end": end_date().isoformat()}
+        if self.dirt.d.any:
+            truth["dirty"] = self.dirt.d.to_json()
         (self.out / "truth.json").write_text(
             json.dumps(truth, indent=2, sort_keys=True) + "\n", encoding="utf-8"
         )
 
 
-def simulate(out: Path, scale: float, seed: int, progress: Any = None) -> dict[str, int]:
+def simulate(
+    out: Path, scale: float, seed: int, progress: Any = None, dirty: Dirty | None = None
+) -> dict[str, int]:
     """Generate the demo source systems into `out`. Returns row counts per entity."""
     world = World(scale=scale, seed=seed)
     initial_segments = dict(
@@ -362,7 +380,7 @@ def simulate(out: Path, scale: float, seed: int, progress: Any = None) -> dict[s
             strict=True,
         )
     )
-    writer = SourceWriter(out)
+    writer = SourceWriter(out, dirty, seed)
     writer.start()
     writer.master(world)
     counts: dict[str, int] = {}
