@@ -643,93 +643,103 @@ class World:
         is_late: np.ndarray,
         plant: np.ndarray,
     ) -> pl.DataFrame:
-        rng = self.rng
-        from zoneinfo import ZoneInfo
+        """EDI 214 events per delivery: pickup (AF), in transit (X6), delay (SD, late only), delivered (D1).
 
-        region = self.master.customers["Region__c"].to_numpy()
-        rows: list[tuple[str, ...]] = []
-        utc = ZoneInfo("UTC")
-        for k in range(deliveries.height):
-            scac, _, _, _, feed_tc = CARRIERS[carrier_idx[k]]
-            pro = deliveries["BOLNR"][k]
-            ship = deliveries["VBELN"][k]
-            o_city, o_state, o_tz, o_tc = PLANT_CITY[plant[k]]
-            d_city, d_state, d_tz, d_tc = REGION_CITY[region[cust_idx[k]]]
-            gi = as_datetime(goods_issue[k])
-            dl = as_datetime(delivered[k])
-            pickup_h = int(rng.integers(8, 17))
-            deliver_h = int(rng.integers(8, 18))
-            evs = [
-                ("AF", "NS", gi, pickup_h, o_city, o_state, o_tz, o_tc),
-                (
-                    "X6",
-                    "NS",
-                    gi + timedelta(days=max(1, (dl - gi).days // 2)),
-                    6,
-                    d_city,
-                    d_state,
-                    d_tz,
-                    d_tc,
-                ),
-            ]
-            if is_late[k]:
-                evs.append(
-                    (
-                        "SD",
-                        str(rng.choice(["AO", "AI", "D1", "AG"])),
-                        dl - timedelta(days=1),
-                        10,
-                        d_city,
-                        d_state,
-                        d_tz,
-                        d_tc,
-                    )
-                )
-            evs.append(("D1", "NS", dl, deliver_h, d_city, d_state, d_tz, d_tc))
-            for code, reason, day, hour, city, state, tz, tc in evs:
-                local = datetime(
-                    day.year,
-                    day.month,
-                    day.day,
-                    hour,
-                    int(rng.integers(0, 60)),
-                    tzinfo=ZoneInfo(tz),
-                )
-                if feed_tc == "UT":
-                    stamp, time_code = local.astimezone(utc), "UT"
-                else:
-                    stamp, time_code = local, tc
-                rows.append(
-                    (
-                        scac,
-                        pro,
-                        ship,
-                        code,
-                        reason,
-                        stamp.strftime("%Y%m%d"),
-                        stamp.strftime("%H%M"),
-                        time_code,
-                        city,
-                        state,
-                        "US",
-                    )
-                )
+        Vectorised: every delivery's events are built as arrays and ordered by delivery, then event.
+        Times are local at the event's location (with the location's EDI time code) unless the
+        carrier's feed reports UTC (time code UT)."""
+        rng = self.rng
+        nd = deliveries.height
+        schema = [
+            "scac",
+            "pro_number",
+            "shipment_id",
+            "status_code",
+            "status_reason_code",
+            "event_date",
+            "event_time",
+            "time_code",
+            "city",
+            "state",
+            "country",
+        ]
+        if nd == 0:
+            return pl.DataFrame(schema={c: pl.Utf8 for c in schema})
+        region = self.master.customers["Region__c"].to_numpy()[cust_idx]
+        gi = goods_issue.astype("datetime64[D]")
+        dl = delivered.astype("datetime64[D]")
+        pickup_h = rng.integers(8, 17, nd)
+        deliver_h = rng.integers(8, 18, nd)
+        late_idx = np.flatnonzero(is_late)
+        sd_reason = rng.choice(["AO", "AI", "D1", "AG"], len(late_idx))
+        transit = np.maximum(1, (dl - gi).astype(int) // 2)
+        k = np.arange(nd)
+        # (delivery, order, code, reason, day, hour, at origin)
+        ev_k = np.concatenate([k, k, late_idx, k])
+        ev_order = np.concatenate(
+            [np.zeros(nd), np.ones(nd), np.full(len(late_idx), 2), np.full(nd, 3)]
+        ).astype(int)
+        ev_code = np.concatenate(
+            [np.full(nd, "AF"), np.full(nd, "X6"), np.full(len(late_idx), "SD"), np.full(nd, "D1")]
+        )
+        ev_reason = np.concatenate(
+            [np.full(nd, "NS"), np.full(nd, "NS"), sd_reason.astype(str), np.full(nd, "NS")]
+        )
+        ev_day = np.concatenate([gi, gi + transit, dl[late_idx] - 1, dl])
+        ev_hour = np.concatenate([pickup_h, np.full(nd, 6), np.full(len(late_idx), 10), deliver_h])
+        at_origin = ev_order == 0
+        order = np.lexsort((ev_order, ev_k))
+        ev_k, ev_code, ev_reason, ev_day, ev_hour, at_origin = (
+            ev_k[order],
+            ev_code[order],
+            ev_reason[order],
+            ev_day[order],
+            ev_hour[order],
+            at_origin[order],
+        )
+        minute = rng.integers(0, 60, len(ev_k))
+        o = np.array([PLANT_CITY[p] for p in plant], dtype=object)
+        d = np.array([REGION_CITY[r] for r in region], dtype=object)
+        loc = np.where(at_origin[:, None], np.stack(o[ev_k]), np.stack(d[ev_k]))
+        city, state, zone, tc = loc[:, 0], loc[:, 1], loc[:, 2], loc[:, 3]
+        feed_utc = np.array([CARRIERS[c][4] == "UT" for c in carrier_idx])[ev_k]
+        local = (
+            ev_day.astype("datetime64[m]")
+            + (ev_hour * 60).astype("timedelta64[m]")
+            + minute.astype("timedelta64[m]")
+        )
+        stamps = pl.Series("t", local.astype("datetime64[us]"))
+        frame = pl.DataFrame({"t": stamps, "zone": zone.astype(str), "utc": feed_utc})
+        parts = []
+        for z in sorted(set(zone[feed_utc].astype(str))):
+            part = frame.with_row_index("i").filter(pl.col("utc") & (pl.col("zone") == z))
+            parts.append(
+                part.with_columns(
+                    pl.col("t")
+                    .dt.replace_time_zone(z, ambiguous="earliest")
+                    .dt.convert_time_zone("UTC")
+                    .dt.replace_time_zone(None)
+                ).select("i", "t")
+            )
+        t = frame["t"]
+        if parts:
+            conv = pl.concat(parts)
+            t = t.scatter(conv["i"].to_numpy(), conv["t"])
+        scac = np.array([CARRIERS[c][0] for c in carrier_idx])[ev_k]
         return pl.DataFrame(
-            rows,
-            schema=[
-                "scac",
-                "pro_number",
-                "shipment_id",
-                "status_code",
-                "status_reason_code",
-                "event_date",
-                "event_time",
-                "time_code",
-                "city",
-                "state",
-                "country",
-            ],
-            orient="row",
+            {
+                "scac": scac,
+                "pro_number": deliveries["BOLNR"].to_numpy()[ev_k],
+                "shipment_id": deliveries["VBELN"].to_numpy()[ev_k],
+                "status_code": ev_code,
+                "status_reason_code": ev_reason,
+                "event_date": t.dt.strftime("%Y%m%d"),
+                "event_time": t.dt.strftime("%H%M"),
+                "time_code": np.where(feed_utc, "UT", tc.astype(str)),
+                "city": city.astype(str),
+                "state": state.astype(str),
+                "country": np.full(len(ev_k), "US"),
+            }
         )
 
     def _inspection_lots(
