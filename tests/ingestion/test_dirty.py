@@ -219,3 +219,41 @@ def test_erp_load_killed_midway_is_completed_by_the_next_run(
             ).fetchone()
             assert got == (want, want), landed_table
         src.close()
+
+
+def test_missing_column_fails_only_its_source_in_dagster(tmp_path: Path) -> None:
+    import dagster as dg
+
+    from dagster_project.defs.ingestion import ASSETS
+    from dagster_project.resources import CrmSource, ErpSource, FolderSource, WarehouseResource
+
+    out = tmp_path / "src"
+    simulate(out, SCALE, SEED, dirty=Dirty(missing_column=True))
+    server = start_in_thread(out / "crm", token="t")
+    try:
+        result = dg.materialize(
+            ASSETS,
+            resources={
+                "warehouse": WarehouseResource(home=str(tmp_path / "home")),
+                "crm": CrmSource(base_url=server.url, token="t"),
+                "erp": ErpSource(url=f"sqlite:///{out / 'erp' / 'erp.sqlite'}"),
+                "logistics_inbox": FolderSource(path=str(out / "logistics" / "inbox")),
+                "survey_exports": FolderSource(path=str(out / "surveys")),
+            },
+            raise_on_error=False,
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert not result.success
+    failures = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    assert [e.step_key for e in failures] == ["extract_surveys"]
+    message = failures[0].step_failure_data.error.message  # type: ignore[union-attr]
+    assert "file post_case.csv has no column 'ResponseId'" in message
+    landed = {
+        m.asset_key.path[-1]
+        for m in result.asset_materializations_for_node("extract_erp")
+        + result.asset_materializations_for_node("extract_logistics")
+        + result.asset_materializations_for_node("extract_crm")
+    }
+    assert {"erp_vbap", "logistics_tracking_events", "crm_cases"} <= landed
