@@ -561,7 +561,7 @@ QM_TABLES: tuple[Table, ...] = (
                 "QIT (quality improvement team), PRODUCTION, SERVICE, QUALITY",
                 "team_type",
             ),
-            Col("PLANS", "TEXT", "string", False, "role", "role"),
+            Col("PLANS", "TEXT", "string", False, "role", "job_role"),
             Col("WERKS", "TEXT", "string", False, "plant", "plant_id"),
             Col("ZZ_ARBPL", "TEXT", "string", False, "line (operators)", "line_id"),
             Col("BEGDA", "TEXT", "string", False, "hired on", "hired_date", "date"),

@@ -19,9 +19,9 @@ renamed as (
         target_date as target_at,
         completion_date as completed_at,
         target_response_in_hrs as target_hours,
+        system_modstamp as modified_at,
         coalesce(is_completed, false) as is_completed,
-        coalesce(is_violated, false) as is_violated,
-        system_modstamp as modified_at
+        coalesce(is_violated, false) as is_violated
     from ranked
     where version_rank = 1
 )

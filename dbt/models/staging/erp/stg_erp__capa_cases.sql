@@ -11,7 +11,7 @@ ranked as (
 
 renamed as (
     select
-        capa_id as capa_id,
+        capa_id,
         qmnum as notification_id,
         nullif(case_type, '') as capa_type,
         nullif(pernr, '') as owner_employee_id,

@@ -13,7 +13,7 @@ renamed as (
     select
         katalogart as catalog_type,
         codegruppe as code_group,
-        code as code,
+        code,
         nullif(kurztext, '') as code_text,
         nullif(zz_category_6_m, '') as category_6m,
         nullif(zz_lever, '') as preventive_lever,

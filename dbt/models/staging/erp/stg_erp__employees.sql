@@ -15,7 +15,7 @@ renamed as (
         nullif(ename, '') as employee_name,
         nullif(orgeh, '') as team_name,
         nullif(zz_team_type, '') as team_type,
-        nullif(plans, '') as role,
+        nullif(plans, '') as job_role,
         nullif(werks, '') as plant_id,
         nullif(zz_arbpl, '') as line_id,
         {{ sap_date('begda') }} as hired_date,

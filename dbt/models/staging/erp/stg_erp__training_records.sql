@@ -12,13 +12,13 @@ ranked as (
 renamed as (
     select
         pernr as employee_id,
-        course_id as course_id,
+        course_id,
         nullif(course_title, '') as course_title,
         nullif(course_cat, '') as course_category,
         coalesce(required = 'X', false) as is_required,
         {{ sap_date('begda') }} as completed_date,
         hours as training_hours,
-        score as score,
+        score,
         coalesce(passed = 'X', false) as is_passed,
         {{ sap_date('endda') }} as valid_until_date,
         {{ sap_date('aedat') }} as changed_date
