@@ -698,9 +698,12 @@ class World:
             at_origin[order],
         )
         minute = rng.integers(0, 60, len(ev_k))
-        o = np.array([PLANT_CITY[p] for p in plant], dtype=object)
-        d = np.array([REGION_CITY[r] for r in region], dtype=object)
-        loc = np.where(at_origin[:, None], np.stack(o[ev_k]), np.stack(d[ev_k]))
+        # locations as indices into one small table: plants first, then regions
+        plants, regions = list(PLANT_CITY), list(REGION_CITY)
+        places = np.array([PLANT_CITY[p] for p in plants] + [REGION_CITY[r] for r in regions])
+        o_idx = _index_of(np.array(plants), plant)
+        d_idx = len(plants) + _index_of(np.array(regions), region)
+        loc = places[np.where(at_origin, o_idx[ev_k], d_idx[ev_k])]
         city, state, zone, tc = loc[:, 0], loc[:, 1], loc[:, 2], loc[:, 3]
         feed_utc = np.array([CARRIERS[c][4] == "UT" for c in carrier_idx])[ev_k]
         local = (
@@ -1223,6 +1226,12 @@ class World:
                 "RecordedDate": pl.Datetime,
             },
         )
+
+
+def _index_of(values: np.ndarray, items: np.ndarray) -> np.ndarray:
+    """Position of each item in `values` (every item must occur in values)."""
+    order = np.argsort(values)
+    return order[np.searchsorted(values[order], items)]
 
 
 def logistic(x: float) -> float:
