@@ -703,8 +703,11 @@ class World:
         places = np.array([PLANT_CITY[p] for p in plants] + [REGION_CITY[r] for r in regions])
         o_idx = _index_of(np.array(plants), plant)
         d_idx = len(plants) + _index_of(np.array(regions), region)
-        loc = places[np.where(at_origin, o_idx[ev_k], d_idx[ev_k])]
-        city, state, zone, tc = loc[:, 0], loc[:, 1], loc[:, 2], loc[:, 3]
+        loc = pl.Series("loc", np.where(at_origin, o_idx[ev_k], d_idx[ev_k]), dtype=pl.Int64)
+        city, state, zone, tc = (
+            loc.replace_strict(dict(enumerate(places[:, j].tolist())), return_dtype=pl.Utf8)
+            for j in range(4)
+        )
         feed_utc = np.array([CARRIERS[c][4] == "UT" for c in carrier_idx])[ev_k]
         local = (
             ev_day.astype("datetime64[m]")
@@ -712,9 +715,9 @@ class World:
             + minute.astype("timedelta64[m]")
         )
         stamps = pl.Series("t", local.astype("datetime64[us]"))
-        frame = pl.DataFrame({"t": stamps, "zone": zone.astype(str), "utc": feed_utc})
+        frame = pl.DataFrame({"t": stamps, "zone": zone, "utc": feed_utc})
         parts = []
-        for z in sorted(set(zone[feed_utc].astype(str))):
+        for z in sorted(set(zone.filter(pl.Series(feed_utc)).to_list())):
             part = frame.with_row_index("i").filter(pl.col("utc") & (pl.col("zone") == z))
             parts.append(
                 part.with_columns(
@@ -728,20 +731,24 @@ class World:
         if parts:
             conv = pl.concat(parts)
             t = t.scatter(conv["i"].to_numpy(), conv["t"])
-        scac = np.array([CARRIERS[c][0] for c in carrier_idx])[ev_k]
+        rows = pl.Series("k", ev_k)
         return pl.DataFrame(
             {
-                "scac": scac,
-                "pro_number": deliveries["BOLNR"].to_numpy()[ev_k],
-                "shipment_id": deliveries["VBELN"].to_numpy()[ev_k],
-                "status_code": ev_code,
-                "status_reason_code": ev_reason,
+                "scac": pl.Series(carrier_idx[ev_k]).replace_strict(
+                    {i: c[0] for i, c in enumerate(CARRIERS)}, return_dtype=pl.Utf8
+                ),
+                "pro_number": deliveries["BOLNR"].gather(rows),
+                "shipment_id": deliveries["VBELN"].gather(rows),
+                "status_code": pl.Series(ev_code, dtype=pl.Utf8),
+                "status_reason_code": pl.Series(ev_reason, dtype=pl.Utf8),
                 "event_date": t.dt.strftime("%Y%m%d"),
                 "event_time": t.dt.strftime("%H%M"),
-                "time_code": np.where(feed_utc, "UT", tc.astype(str)),
-                "city": city.astype(str),
-                "state": state.astype(str),
-                "country": np.full(len(ev_k), "US"),
+                "time_code": pl.select(
+                    pl.when(pl.Series(feed_utc)).then(pl.lit("UT")).otherwise(tc)
+                ).to_series(),
+                "city": city,
+                "state": state,
+                "country": pl.repeat("US", len(ev_k), eager=True),
             }
         )
 

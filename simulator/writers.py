@@ -27,6 +27,7 @@ from simulator.qm_schema import QM_TABLES
 from simulator.world import CARRIERS, START, World, end_date
 
 SURVEY_TIMEZONE = "America/New_York"
+INSERT_ROWS = 20_000
 SURVEY_QUESTIONS = {
     "Q1": "How likely are you to recommend us to a friend or colleague?",
     "Q2": "Overall, how satisfied were you with this experience?",
@@ -178,11 +179,11 @@ class SourceWriter:
             return
         if "AEDAT" not in df.columns:
             df = df.with_columns(pl.lit(aedat).alias("AEDAT"))
-        rows = df.select(cols).rows()
         placeholders = ", ".join("?" for _ in cols)
-        self.db.executemany(
-            f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({placeholders})", rows
-        )
+        sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({placeholders})"
+        # in slices, so the Python tuples of one insert stay small whatever the scale
+        for off in range(0, df.height, INSERT_ROWS):
+            self.db.executemany(sql, df.slice(off, INSERT_ROWS).select(cols).iter_rows())
 
     def master(self, world: World) -> None:
         m = world.master
