@@ -45,6 +45,15 @@ def dirty(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+def _inbox(src: Path, tmp: Path, carrier: str = "FXFE") -> Path:
+    """One carrier's files (24 months and any late file): enough to show each kind, and fast."""
+    inbox = tmp / f"inbox_{src.name}"
+    inbox.mkdir()
+    for p in (src / "logistics" / "inbox").glob(f"{carrier}_*.csv"):
+        shutil.copy(p, inbox)
+    return inbox
+
+
 def _events(conn: duckdb.DuckDBPyConnection) -> set[tuple[object, ...]]:
     return set(conn.execute(f"select {EVENT_COLS} from raw.logistics_tracking_events").fetchall())
 
@@ -72,8 +81,8 @@ def test_duplicates_and_late_events_land_once_and_completely(clean: Path, tmp_pa
         duckdb.connect(str(tmp_path / "c.duckdb")) as c,
         duckdb.connect(str(tmp_path / "d.duckdb")) as d,
     ):
-        extract_logistics(c, clean / "logistics" / "inbox")
-        res = extract_logistics(d, out / "logistics" / "inbox")["logistics_tracking_events"]
+        extract_logistics(c, _inbox(clean, tmp_path))
+        res = extract_logistics(d, _inbox(out, tmp_path))["logistics_tracking_events"]
         assert res.rows_duplicate > 0, "duplicates are counted"
         assert _events(d) == _events(c), "nothing lost, nothing doubled"
         n = d.execute("select count(*) from raw.logistics_tracking_events").fetchone()
@@ -83,7 +92,7 @@ def test_duplicates_and_late_events_land_once_and_completely(clean: Path, tmp_pa
 def test_malformed_rows_are_quarantined_with_source_file_line_and_reason(
     dirty: Path, tmp_path: Path
 ) -> None:
-    inbox = dirty / "logistics" / "inbox"
+    inbox = _inbox(dirty, tmp_path)
     planted = {
         (p.name, i + 1)
         for p in inbox.glob("*.csv")
@@ -105,7 +114,7 @@ def test_malformed_rows_are_quarantined_with_source_file_line_and_reason(
 
 def test_cp1252_file_and_extra_column(dirty: Path, tmp_path: Path) -> None:
     with duckdb.connect(str(tmp_path / "b.duckdb")) as conn:
-        res = extract_logistics(conn, dirty / "logistics" / "inbox")["logistics_tracking_events"]
+        res = extract_logistics(conn, _inbox(dirty, tmp_path))["logistics_tracking_events"]
         assert res.extra_columns == ["weight_lb"], "an extra column is reported"
         extra = conn.execute(
             "select _extra_columns from raw.logistics_tracking_events limit 1"
@@ -184,13 +193,13 @@ def test_erp_load_killed_midway_is_completed_by_the_next_run(
     db = tmp_path / "erp.sqlite"
     shutil.copy(clean / "erp" / "erp.sqlite", db)
     url = f"sqlite:///{db}"
-    monkeypatch.setattr(erp_settings, "FETCH_ROWS", 100)
+    monkeypatch.setattr(erp_settings, "FETCH_ROWS", 500)
     real = landing._set_cursor
     calls = {"n": 0}
 
     def dying(*args: object) -> None:
         calls["n"] += 1
-        if calls["n"] == 12:
+        if calls["n"] == 8:
             raise KeyboardInterrupt("killed midway")  # after the insert, inside the transaction
         real(*args)  # type: ignore[arg-type]
 
