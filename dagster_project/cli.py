@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import re
 import subprocess
@@ -59,8 +60,13 @@ def _bar(done: int, total: int, label: str) -> None:
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
+    from simulator.dirty import Dirty
     from simulator.writers import simulate
 
+    try:
+        dirty = Dirty.parse(getattr(args, "dirty", None))
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
     out = Path(args.out).resolve()
     print(f"Simulating source systems (scale {args.scale}, seed {args.seed}) into {out}")
     t0 = time.monotonic()
@@ -69,6 +75,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         args.scale,
         args.seed,
         progress=lambda m, n, lines: _bar(m, n, f"months, {lines:,} order lines"),
+        dirty=dirty,
     )
     print(
         f"  wrote {counts['order_lines']:,} order lines, {counts['deliveries']:,} deliveries, "
@@ -88,7 +95,13 @@ def demo_sources(home: Path) -> Iterator[Path]:
         raise CliError(
             f"no demo sources in {src}: run `cqm simulate --out {src}` or `cqm demo` first"
         )
-    server = start_in_thread(src / "crm", token=DEMO_TOKEN)
+    server_cfg = src / "crm" / "server.json"
+    fail_rate = (
+        float(json.loads(server_cfg.read_text(encoding="utf-8")).get("fail_rate", 0.0))
+        if server_cfg.exists()
+        else 0.0
+    )
+    server = start_in_thread(src / "crm", token=DEMO_TOKEN, fail_rate=fail_rate)
     env = {
         "CQM_CRM_URL": server.url,
         "CQM_CRM_TOKEN": DEMO_TOKEN,
@@ -414,6 +427,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--scale", type=float, default=1.0)
     s.add_argument("--seed", type=int, default=42)
     s.add_argument("--out", required=True, help="output folder")
+    s.add_argument(
+        "--dirty",
+        default=None,
+        help="dirty data: 'all' or KIND[=RATE],... with kinds duplicates, late, malformed, "
+        "decimal_comma, http_errors, bom, cp1252, extra_column, missing_column (see simulator/dirty.py)",
+    )
     s.set_defaults(func=cmd_simulate)
     m = sub.add_parser(
         "materialize", help="materialize every asset (or --select some) through Dagster"

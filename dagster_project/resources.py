@@ -1,4 +1,7 @@
-"""Dagster resources: where the warehouse is and how to reach each source. Values come from env vars."""
+"""Dagster resources: where the warehouse is and how to reach each source.
+
+Source settings come from cqm.yml (ingestion/common/config.py); `${VAR}` values and the CQM_* override
+variables become dg.EnvVar, resolved when a run starts."""
 
 from __future__ import annotations
 
@@ -9,6 +12,8 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+
+from ingestion.common.config import Setting, load_sources
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -44,8 +49,10 @@ class WarehouseResource(dg.ConfigurableResource):
 
 
 class CrmSource(dg.ConfigurableResource):
-    base_url: str
-    token: str
+    base_url: str = ""
+    token: str = ""
+    kind: str = "rest"
+    path: str = ""
 
 
 class ErpSource(dg.ConfigurableResource):
@@ -56,17 +63,28 @@ class FolderSource(dg.ConfigurableResource):
     path: str
 
 
+def _value(setting: Setting) -> str | dg.EnvVar:
+    return dg.EnvVar(setting.env) if setting.env else (setting.value or "")
+
+
 def default_resources() -> dict[str, object]:
     from dagster_dbt import DbtCliResource
 
     from dagster_project.defs.transform import DBT_PROJECT
 
+    cfg = load_sources()
+    crm = cfg["crm"]
+    crm_resource = (
+        CrmSource(kind="files", path=_value(crm.get("path")))
+        if crm.kind == "files"
+        else CrmSource(base_url=_value(crm.get("url")), token=_value(crm.get("token")))
+    )
     return {
         "warehouse": WarehouseResource(home=dg.EnvVar("CQM_HOME")),
-        "crm": CrmSource(base_url=dg.EnvVar("CQM_CRM_URL"), token=dg.EnvVar("CQM_CRM_TOKEN")),
-        "erp": ErpSource(url=dg.EnvVar("CQM_ERP_URL")),
-        "logistics_inbox": FolderSource(path=dg.EnvVar("CQM_LOGISTICS_DIR")),
-        "survey_exports": FolderSource(path=dg.EnvVar("CQM_SURVEYS_DIR")),
+        "crm": crm_resource,
+        "erp": ErpSource(url=_value(cfg["erp"].get("url"))),
+        "logistics_inbox": FolderSource(path=_value(cfg["logistics"].get("path"))),
+        "survey_exports": FolderSource(path=_value(cfg["surveys"].get("path"))),
         # the dbt of this virtualenv, whether or not the virtualenv is on PATH
         "dbt": DbtCliResource(
             project_dir=DBT_PROJECT, dbt_executable=str(Path(sys.executable).parent / "dbt")

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlparse
 
-OBJECTS = ("Account", "AccountHistory", "Contact", "Case", "CaseHistory")
+OBJECTS = ("Account", "AccountHistory", "Contact", "Case", "CaseHistory", "CaseMilestone")
 API_PREFIX = "/services/data/v1/query/"
 
 

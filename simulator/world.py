@@ -10,7 +10,9 @@ Planted effects (their true parameters go to truth.json, see `truth()`):
 - complaint handling (SLA breach) lowers post-case CSAT;
 - automated inspection on line L2 from INTERVENTION_DATE lowers its defect rate,
   line L1 (same plant, same process) is the untreated comparison;
-- supplier S005 ships poor incoming quality;
+- supplier S005 ships poor incoming quality (and is put on probation, then blocked);
+- a batch recall: customers who received a recalled batch churn faster (hazard x RECALL_CHURN_HR);
+- first-contact resolution (FCR) lifts post-case CSAT;
 - the Enterprise segment orders far more (more exposure) but churns far less: a confounder.
 """
 
@@ -23,6 +25,15 @@ from datetime import date, datetime, timedelta
 
 import numpy as np
 import polars as pl
+
+from simulator import qm
+from simulator.qm import (
+    RECALL_CHURN_HR,
+    RECALL_EXPOSURE_DAYS,
+    RECALL_MONTH,
+    QualityWorld,
+    case_milestones,
+)
 
 START = date(2024, 10, 1)
 MONTHS = 24
@@ -103,6 +114,8 @@ SUPPLIER_REJECT_RATE = 0.006
 SURVEY_INVITE_P = 0.45
 SURVEY_RESPONSE_P = 0.35
 CASE_SURVEY_RESPONSE_P = 0.45
+CASE_CSAT_FCR_EFFECT = 0.9
+FCR_P = 0.4
 
 
 def month_start(i: int) -> date:
@@ -151,6 +164,7 @@ class Month:
     case_history: pl.DataFrame
     survey_responses: pl.DataFrame
     segment_changes: pl.DataFrame
+    qm: dict[str, pl.DataFrame] = field(default_factory=dict)
 
 
 @dataclass
@@ -163,6 +177,8 @@ class State:
     active: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     exposure_until: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype="datetime64[D]"))
     churned_on: list[tuple[str, date]] = field(default_factory=list)
+    recall_until: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype="datetime64[D]"))
+    recalled: dict[str, np.datetime64] = field(default_factory=dict)
 
 
 class World:
@@ -177,7 +193,11 @@ class World:
         self.state = State(
             active=np.ones(n, dtype=bool),
             exposure_until=np.full(n, np.datetime64("1970-01-01"), dtype="datetime64[D]"),
+            recall_until=np.full(n, np.datetime64("1970-01-01"), dtype="datetime64[D]"),
         )
+        # the quality-management entities and FCR draw from their own streams (base world unchanged)
+        self.fcr_rng = np.random.default_rng([seed, 31])
+        self.qm = QualityWorld(self)
 
     # ------------------------------------------------------------------ master data
     def _master(self) -> Master:
@@ -287,6 +307,33 @@ class World:
                     },
                     "common_trend_per_month": DEFECT_TREND_PER_MONTH,
                 },
+                "first_contact_resolution_on_post_case_csat": {
+                    "model": "logit P(csat>=4) = a + b_breach*is_resolution_sla_breached + b_fcr*is_fcr",
+                    "b_fcr": CASE_CSAT_FCR_EFFECT,
+                    "fcr_share_of_cases_not_reopened": FCR_P,
+                },
+                "batch_recall": {
+                    "model": "monthly hazard x HR while within the exposure window after receiving a recalled batch",
+                    "hazard_ratio": RECALL_CHURN_HR,
+                    "exposure_days": RECALL_EXPOSURE_DAYS,
+                    "recall_month": month_start(RECALL_MONTH).isoformat(),
+                    "recalled_batches": sorted(self.state.recalled),
+                    "rule": "the batch with the most deliveries in the recall month is recalled on day 20",
+                },
+                "measurement_process": {
+                    "line_cp": qm.LINE_CP,
+                    "treated_line_sigma_multiplier_after_go_live": qm.INTERVENTION_SIGMA_MULTIPLIER,
+                    "spc_mean_shift": {
+                        "line": qm.SPC_SHIFT_LINE,
+                        "months": [month_start(i).isoformat() for i in qm.SPC_SHIFT_MONTHS],
+                        "shift_in_sigma": qm.SPC_SHIFT_SIGMA,
+                    },
+                },
+                "capa_effectiveness_by_lever": qm.EFFECTIVE_P,
+                "supplier_approval_changes": [
+                    {"supplier": s, "month": month_start(i).isoformat(), "status": v}
+                    for s, i, v in qm.APPROVAL_CHANGES
+                ],
                 "poor_supplier": {
                     "supplier": POOR_SUPPLIER,
                     "reject_rate": POOR_SUPPLIER_REJECT_RATE,
@@ -451,6 +498,47 @@ class World:
             }
         ).with_columns(pl.col("WADAT_IST").str.replace_all("-", ""))
 
+        # --- batch master (MCH1) and the planted recall
+        if mi == RECALL_MONTH and len(uniq_batches):
+            top = int(np.bincount(inv).argmax())
+            st.recalled[str(uniq_batches[top])] = np.datetime64(ms) + 19
+        recall_day = np.array(
+            [st.recalled.get(str(b), np.datetime64("NaT")) for b in uniq_batches],
+            dtype="datetime64[D]",
+        )
+        plant_of_line = dict((ln, p) for p, ln in LINES)
+        batches = pl.DataFrame(
+            {
+                "MATNR": m.products["MATNR"].to_numpy()[prod_idx[d_idx][first]]
+                if nd
+                else np.array([], dtype=str),
+                "CHARG": uniq_batches.astype(str),
+                "WERKS": [plant_of_line[str(x)] for x in b_line],
+                "ZZ_ARBPL": b_line.astype(str),
+                "HSDAT": qm.sap_arr(b_day) if nd else np.array([], dtype=str),
+                "ZZ_RECALL_STATUS": np.where(np.isnat(recall_day), "", "R"),
+                "ZZ_RECALL_DATE": np.where(
+                    np.isnat(recall_day),
+                    "00000000",
+                    np.char.replace(recall_day.astype(str), "-", ""),
+                ),
+            },
+            schema={
+                c: pl.Utf8
+                for c in (
+                    "MATNR",
+                    "CHARG",
+                    "WERKS",
+                    "ZZ_ARBPL",
+                    "HSDAT",
+                    "ZZ_RECALL_STATUS",
+                    "ZZ_RECALL_DATE",
+                )
+            },
+        )
+        recalled = ~np.isnat(recall_day[inv]) if nd else np.zeros(0, dtype=bool)
+        recall_of_delivery = recall_day[inv] if nd else np.zeros(0, dtype="datetime64[D]")
+
         # --- tracking events (EDI 214 AT7), local time at the event's location
         tracking = self._tracking(
             deliveries,
@@ -489,6 +577,29 @@ class World:
         )
         responses = pl.concat([responses, self._case_surveys(cases, history)], how="vertical")
 
+        # --- quality management side (own random stream): batches, receipts, defects, CAPA, ...
+        delivery_facts = pl.DataFrame(
+            {
+                "defective_units": defective_units.astype(np.int64),
+                "recalled": recalled,
+                "recall_date": recall_of_delivery,
+                "delivered": delivered.astype("datetime64[D]"),
+                "kunnr": cust["ERP_Customer_No__c"].to_numpy()[cust_of_line]
+                if nd
+                else np.array([], dtype=str),
+            },
+            schema_overrides={"recall_date": pl.Date, "delivered": pl.Date},
+        )
+        qm_tables = self.qm.month(mi, ms, lots, batches, deliveries, delivery_facts, cases)
+        qm_tables["CaseMilestone"] = case_milestones(cases, history, end_date())
+
+        # --- recall: customers who received a recalled batch are exposed for RECALL_EXPOSURE_DAYS
+        if recalled.any():
+            start = np.maximum(recall_of_delivery[recalled], delivered[recalled])
+            for c, d in zip(cust_of_line[recalled], start + RECALL_EXPOSURE_DAYS, strict=True):
+                if d > st.recall_until[c]:
+                    st.recall_until[c] = d
+
         # --- churn: exposure to defective units in the trailing 90 days raises the hazard
         recv = defective_units > 0
         if recv.any():
@@ -499,8 +610,10 @@ class World:
                     st.exposure_until[c] = d
         month_end = np.datetime64(me) - 1
         exposed = st.exposure_until >= month_end
-        hazard = np.array([BASE_CHURN_MONTHLY[s] for s in seg]) * np.where(
-            exposed, CHURN_HR_DEFECT_EXPOSURE, 1.0
+        hazard = (
+            np.array([BASE_CHURN_MONTHLY[s] for s in seg])
+            * np.where(exposed, CHURN_HR_DEFECT_EXPOSURE, 1.0)
+            * np.where(st.recall_until >= month_end, RECALL_CHURN_HR, 1.0)
         )
         churn = st.active & (rng.random(n_cust) < hazard)
         st.active &= ~churn
@@ -517,6 +630,7 @@ class World:
             history,
             responses,
             segment_changes,
+            qm_tables,
         )
 
     def _tracking(
@@ -529,93 +643,113 @@ class World:
         is_late: np.ndarray,
         plant: np.ndarray,
     ) -> pl.DataFrame:
-        rng = self.rng
-        from zoneinfo import ZoneInfo
+        """EDI 214 events per delivery: pickup (AF), in transit (X6), delay (SD, late only), delivered (D1).
 
-        region = self.master.customers["Region__c"].to_numpy()
-        rows: list[tuple[str, ...]] = []
-        utc = ZoneInfo("UTC")
-        for k in range(deliveries.height):
-            scac, _, _, _, feed_tc = CARRIERS[carrier_idx[k]]
-            pro = deliveries["BOLNR"][k]
-            ship = deliveries["VBELN"][k]
-            o_city, o_state, o_tz, o_tc = PLANT_CITY[plant[k]]
-            d_city, d_state, d_tz, d_tc = REGION_CITY[region[cust_idx[k]]]
-            gi = as_datetime(goods_issue[k])
-            dl = as_datetime(delivered[k])
-            pickup_h = int(rng.integers(8, 17))
-            deliver_h = int(rng.integers(8, 18))
-            evs = [
-                ("AF", "NS", gi, pickup_h, o_city, o_state, o_tz, o_tc),
-                (
-                    "X6",
-                    "NS",
-                    gi + timedelta(days=max(1, (dl - gi).days // 2)),
-                    6,
-                    d_city,
-                    d_state,
-                    d_tz,
-                    d_tc,
-                ),
-            ]
-            if is_late[k]:
-                evs.append(
-                    (
-                        "SD",
-                        str(rng.choice(["AO", "AI", "D1", "AG"])),
-                        dl - timedelta(days=1),
-                        10,
-                        d_city,
-                        d_state,
-                        d_tz,
-                        d_tc,
-                    )
-                )
-            evs.append(("D1", "NS", dl, deliver_h, d_city, d_state, d_tz, d_tc))
-            for code, reason, day, hour, city, state, tz, tc in evs:
-                local = datetime(
-                    day.year,
-                    day.month,
-                    day.day,
-                    hour,
-                    int(rng.integers(0, 60)),
-                    tzinfo=ZoneInfo(tz),
-                )
-                if feed_tc == "UT":
-                    stamp, time_code = local.astimezone(utc), "UT"
-                else:
-                    stamp, time_code = local, tc
-                rows.append(
-                    (
-                        scac,
-                        pro,
-                        ship,
-                        code,
-                        reason,
-                        stamp.strftime("%Y%m%d"),
-                        stamp.strftime("%H%M"),
-                        time_code,
-                        city,
-                        state,
-                        "US",
-                    )
-                )
+        Vectorised: every delivery's events are built as arrays and ordered by delivery, then event.
+        Times are local at the event's location (with the location's EDI time code) unless the
+        carrier's feed reports UTC (time code UT)."""
+        rng = self.rng
+        nd = deliveries.height
+        schema = [
+            "scac",
+            "pro_number",
+            "shipment_id",
+            "status_code",
+            "status_reason_code",
+            "event_date",
+            "event_time",
+            "time_code",
+            "city",
+            "state",
+            "country",
+        ]
+        if nd == 0:
+            return pl.DataFrame(schema={c: pl.Utf8 for c in schema})
+        region = self.master.customers["Region__c"].to_numpy()[cust_idx]
+        gi = goods_issue.astype("datetime64[D]")
+        dl = delivered.astype("datetime64[D]")
+        pickup_h = rng.integers(8, 17, nd)
+        deliver_h = rng.integers(8, 18, nd)
+        late_idx = np.flatnonzero(is_late)
+        sd_reason = rng.choice(["AO", "AI", "D1", "AG"], len(late_idx))
+        transit = np.maximum(1, (dl - gi).astype(int) // 2)
+        k = np.arange(nd)
+        # (delivery, order, code, reason, day, hour, at origin)
+        ev_k = np.concatenate([k, k, late_idx, k])
+        ev_order = np.concatenate(
+            [np.zeros(nd), np.ones(nd), np.full(len(late_idx), 2), np.full(nd, 3)]
+        ).astype(int)
+        ev_code = np.concatenate(
+            [np.full(nd, "AF"), np.full(nd, "X6"), np.full(len(late_idx), "SD"), np.full(nd, "D1")]
+        )
+        ev_reason = np.concatenate(
+            [np.full(nd, "NS"), np.full(nd, "NS"), sd_reason.astype(str), np.full(nd, "NS")]
+        )
+        ev_day = np.concatenate([gi, gi + transit, dl[late_idx] - 1, dl])
+        ev_hour = np.concatenate([pickup_h, np.full(nd, 6), np.full(len(late_idx), 10), deliver_h])
+        at_origin = ev_order == 0
+        order = np.lexsort((ev_order, ev_k))
+        ev_k, ev_code, ev_reason, ev_day, ev_hour, at_origin = (
+            ev_k[order],
+            ev_code[order],
+            ev_reason[order],
+            ev_day[order],
+            ev_hour[order],
+            at_origin[order],
+        )
+        minute = rng.integers(0, 60, len(ev_k))
+        # locations as indices into one small table: plants first, then regions
+        plants, regions = list(PLANT_CITY), list(REGION_CITY)
+        places = np.array([PLANT_CITY[p] for p in plants] + [REGION_CITY[r] for r in regions])
+        o_idx = _index_of(np.array(plants), plant)
+        d_idx = len(plants) + _index_of(np.array(regions), region)
+        loc = pl.Series("loc", np.where(at_origin, o_idx[ev_k], d_idx[ev_k]), dtype=pl.Int64)
+        city, state, zone, tc = (
+            loc.replace_strict(dict(enumerate(places[:, j].tolist())), return_dtype=pl.Utf8)
+            for j in range(4)
+        )
+        feed_utc = np.array([CARRIERS[c][4] == "UT" for c in carrier_idx])[ev_k]
+        local = (
+            ev_day.astype("datetime64[m]")
+            + (ev_hour * 60).astype("timedelta64[m]")
+            + minute.astype("timedelta64[m]")
+        )
+        stamps = pl.Series("t", local.astype("datetime64[us]"))
+        frame = pl.DataFrame({"t": stamps, "zone": zone, "utc": feed_utc})
+        parts = []
+        for z in sorted(set(zone.filter(pl.Series(feed_utc)).to_list())):
+            part = frame.with_row_index("i").filter(pl.col("utc") & (pl.col("zone") == z))
+            parts.append(
+                part.with_columns(
+                    pl.col("t")
+                    .dt.replace_time_zone(z, ambiguous="earliest")
+                    .dt.convert_time_zone("UTC")
+                    .dt.replace_time_zone(None)
+                ).select("i", "t")
+            )
+        t = frame["t"]
+        if parts:
+            conv = pl.concat(parts)
+            t = t.scatter(conv["i"].to_numpy(), conv["t"])
+        rows = pl.Series("k", ev_k)
         return pl.DataFrame(
-            rows,
-            schema=[
-                "scac",
-                "pro_number",
-                "shipment_id",
-                "status_code",
-                "status_reason_code",
-                "event_date",
-                "event_time",
-                "time_code",
-                "city",
-                "state",
-                "country",
-            ],
-            orient="row",
+            {
+                "scac": pl.Series(carrier_idx[ev_k]).replace_strict(
+                    {i: c[0] for i, c in enumerate(CARRIERS)}, return_dtype=pl.Utf8
+                ),
+                "pro_number": deliveries["BOLNR"].gather(rows),
+                "shipment_id": deliveries["VBELN"].gather(rows),
+                "status_code": pl.Series(ev_code, dtype=pl.Utf8),
+                "status_reason_code": pl.Series(ev_reason, dtype=pl.Utf8),
+                "event_date": t.dt.strftime("%Y%m%d"),
+                "event_time": t.dt.strftime("%H%M"),
+                "time_code": pl.select(
+                    pl.when(pl.Series(feed_utc)).then(pl.lit("UT")).otherwise(tc)
+                ).to_series(),
+                "city": city,
+                "state": state,
+                "country": pl.repeat("US", len(ev_k), eager=True),
+            }
         )
 
     def _inspection_lots(
@@ -789,6 +923,7 @@ class World:
             prev = ""
             status_times: dict[str, datetime] = {}
             reopened = rng.random() < 0.06
+            fcr = (not reopened) and bool(self.fcr_rng.random() < FCR_P)
             for i, (status, hours) in enumerate(steps):
                 t = t + timedelta(hours=float(hours))
                 if t > horizon:
@@ -858,6 +993,7 @@ class World:
                     deliveries["CHARG"][int(k)],
                     bool(defective_units[k] > 0 or is_late[k] or rng.random() < 0.5),
                     float(max(int(defective_units[k]), 1)),
+                    fcr,
                 )
             )
         cases = pl.DataFrame(
@@ -884,6 +1020,7 @@ class World:
                 "Batch_Number__c": pl.Utf8,
                 "Is_Justified__c": pl.Boolean,
                 "Complaint_Quantity__c": pl.Float64,
+                "First_Contact_Resolution__c": pl.Boolean,
             },
             orient="row",
         )
@@ -984,9 +1121,14 @@ class World:
         sla = np.array([PRIORITY_SLA_HOURS[p] for p in c["Priority"].to_list()])
         hours = (c["resolved_at"] - c["CreatedDate"]).dt.total_seconds().to_numpy() / 3600.0
         breached = (hours > sla).astype(float)
+        fcr = c["First_Contact_Resolution__c"].cast(pl.Float64).to_numpy()
         respond = rng.random(c.height) < CASE_SURVEY_RESPONSE_P
         idx = np.flatnonzero(respond)
-        p_top2 = _logistic(CASE_CSAT_INTERCEPT + CASE_CSAT_SLA_BREACH_EFFECT * breached[idx])
+        p_top2 = _logistic(
+            CASE_CSAT_INTERCEPT
+            + CASE_CSAT_SLA_BREACH_EFFECT * breached[idx]
+            + CASE_CSAT_FCR_EFFECT * fcr[idx]
+        )
         top2 = rng.random(len(idx)) < p_top2
         csat = np.where(top2, rng.choice([4, 5], len(idx)), rng.choice([1, 2, 3], len(idx)))
         nps = np.where(
@@ -1093,6 +1235,12 @@ class World:
                 "RecordedDate": pl.Datetime,
             },
         )
+
+
+def _index_of(values: np.ndarray, items: np.ndarray) -> np.ndarray:
+    """Position of each item in `values` (every item must occur in values)."""
+    order = np.argsort(values)
+    return order[np.searchsorted(values[order], items)]
 
 
 def logistic(x: float) -> float:

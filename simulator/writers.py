@@ -2,7 +2,9 @@
 
 out/
   crm/<object>.jsonl           Salesforce-like objects, served by simulator.crm_server as a REST API
-  erp/erp.sqlite               SAP-like tables (MARA, LFA1, VBAK, VBAP, LIPS, QALS) in an SQL database
+  erp/erp.sqlite               SAP-like tables in an SQL database: MARA, LFA1, VBAK, VBAP, LIPS, QALS and the
+                               quality-management tables of simulator/qm_schema.py (T001W, CRHD, MCH1, MSEG,
+                               QMFE, QASE, QMEL, QMUR, QMSM, ZCAPA, ZQCOST, RMA, PA0001, TRAINING, ...)
   logistics/inbox/*.csv        EDI 214 (AT7) carrier status events, one file per carrier and month
   surveys/<survey>.csv         Qualtrics-like response exports (three header rows)
   truth.json                   the planted effects and their true parameters
@@ -20,9 +22,12 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
+from simulator.dirty import DirtWriter, Dirty
+from simulator.qm_schema import QM_TABLES
 from simulator.world import CARRIERS, START, World, end_date
 
 SURVEY_TIMEZONE = "America/New_York"
+INSERT_ROWS = 20_000
 SURVEY_QUESTIONS = {
     "Q1": "How likely are you to recommend us to a friend or colleague?",
     "Q2": "Overall, how satisfied were you with this experience?",
@@ -50,7 +55,13 @@ ERP_TABLES: dict[str, list[tuple[str, str]]] = {
         ("WARRANTY_MONTHS", "INTEGER"),
         ("AEDAT", "TEXT"),
     ],
-    "LFA1": [("LIFNR", "TEXT"), ("NAME1", "TEXT"), ("LAND1", "TEXT"), ("AEDAT", "TEXT")],
+    "LFA1": [
+        ("LIFNR", "TEXT"),
+        ("NAME1", "TEXT"),
+        ("LAND1", "TEXT"),
+        ("ZZ_APPROVAL", "TEXT"),
+        ("AEDAT", "TEXT"),
+    ],
     "VBAK": [
         ("VBELN", "TEXT"),
         ("KUNNR", "TEXT"),
@@ -106,6 +117,7 @@ ERP_TABLES: dict[str, list[tuple[str, str]]] = {
         ("AEDAT", "TEXT"),
     ],
 }
+ERP_TABLES.update({t.erp: [(c.source, c.sql) for c in t.columns] for t in QM_TABLES})
 EDI_COLUMNS = [
     "scac",
     "pro_number",
@@ -142,8 +154,10 @@ def _frame_to_sf(df: pl.DataFrame) -> list[dict[str, Any]]:
 
 
 class SourceWriter:
-    def __init__(self, out: Path) -> None:
+    def __init__(self, out: Path, dirty: Dirty | None = None, seed: int = 0) -> None:
         self.out = out
+        self.dirt = DirtWriter(dirty or Dirty(), seed)
+        self._last_month = ""
         for sub in ("crm", "erp", "logistics/inbox", "surveys"):
             (out / sub).mkdir(parents=True, exist_ok=True)
         for f in (out / "crm").glob("*.jsonl"):
@@ -165,11 +179,11 @@ class SourceWriter:
             return
         if "AEDAT" not in df.columns:
             df = df.with_columns(pl.lit(aedat).alias("AEDAT"))
-        rows = df.select(cols).rows()
         placeholders = ", ".join("?" for _ in cols)
-        self.db.executemany(
-            f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({placeholders})", rows
-        )
+        sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({placeholders})"
+        # in slices, so the Python tuples of one insert stay small whatever the scale
+        for off in range(0, df.height, INSERT_ROWS):
+            self.db.executemany(sql, df.slice(off, INSERT_ROWS).select(cols).iter_rows())
 
     def master(self, world: World) -> None:
         m = world.master
@@ -181,7 +195,23 @@ class SourceWriter:
             ),
             aedat,
         )
-        self._erp_insert("LFA1", m.suppliers.with_columns(pl.lit("DE").alias("LAND1")), aedat)
+        static = world.qm.static_tables()
+        approval = world.qm.approval
+        self._erp_insert(
+            "LFA1",
+            m.suppliers.with_columns(
+                pl.lit("DE").alias("LAND1"),
+                pl.col("LIFNR")
+                .map_elements(lambda s: approval.get(s, ("Approved", aedat))[0], pl.Utf8)
+                .alias("ZZ_APPROVAL"),
+                pl.col("LIFNR")
+                .map_elements(lambda s: approval.get(s, ("Approved", aedat))[1], pl.Utf8)
+                .alias("AEDAT"),
+            ),
+            aedat,
+        )
+        for table, frame in static.items():
+            self._erp_insert(table, frame, aedat)
         self.db.commit()
 
     def month(self, world: World, mo: Any) -> None:
@@ -198,46 +228,57 @@ class SourceWriter:
             .alias("AEDAT")
         )
         self._erp_insert("QALS", lots, aedat_end)
+        for table, frame in mo.qm.items():
+            if table in ERP_TABLES:
+                self._erp_insert(table, frame, aedat_end)
         self.db.commit()
         # ---------------------------------------------------------------- CRM
         crm = self.out / "crm"
         cases = mo.cases.with_columns(
             pl.col("LastModifiedDate").alias("SystemModstamp"), pl.lit(False).alias("IsDeleted")
         )
-        _jsonl(crm / "Case.jsonl", _frame_to_sf(cases))
+        _jsonl(crm / "Case.jsonl", self.dirt.crm_duplicates(_frame_to_sf(cases)))
         hist = mo.case_history.with_columns(pl.col("CreatedDate").alias("SystemModstamp"))
         _jsonl(crm / "CaseHistory.jsonl", _frame_to_sf(hist))
+        if "CaseMilestone" in mo.qm:
+            _jsonl(crm / "CaseMilestone.jsonl", _frame_to_sf(mo.qm["CaseMilestone"]))
         if mo.segment_changes.height:
             self._account_history.extend(mo.segment_changes.rows())
         # ---------------------------------------------------------------- logistics
         ev = mo.tracking_events
         for scac, _, _, _, _ in CARRIERS:
-            part = ev.filter(pl.col("scac") == scac)
+            part = self.dirt.logistics(scac, ev.filter(pl.col("scac") == scac).select(EDI_COLUMNS))
             if part.height == 0:
                 continue
             path = self.out / "logistics" / "inbox" / f"{scac}_{mo.start.strftime('%Y%m')}.csv"
-            part.select(EDI_COLUMNS).write_csv(path)
+            path.write_bytes(self.dirt.logistics_bytes(part.write_csv()))
+        self._last_month = mo.start.strftime("%Y%m")
         # ---------------------------------------------------------------- surveys
         tz = ZoneInfo(SURVEY_TIMEZONE)
         utc = ZoneInfo("UTC")
         resp = mo.survey_responses
         for survey in ("post_delivery", "post_case"):
             part = resp.filter(pl.col("survey_type") == survey).drop("survey_type")
+            if self.dirt.d.missing_column and survey == "post_case":
+                part = part.drop("ResponseId")
             fh = self._survey_file(survey, part.columns)
             w = csv.writer(fh, lineterminator="\n")
-            for row in part.iter_rows():
-                w.writerow(
-                    [
-                        v.replace(tzinfo=utc).astimezone(tz).strftime("%Y-%m-%d %H:%M:%S")
-                        if isinstance(v, datetime)
-                        else v
-                        for v in row
-                    ]
-                )
+            rows: list[list[object]] = [
+                [
+                    v.replace(tzinfo=utc).astimezone(tz).strftime("%Y-%m-%d %H:%M:%S")
+                    if isinstance(v, datetime)
+                    else v
+                    for v in row
+                ]
+                for row in part.iter_rows()
+            ]
+            w.writerows(self.dirt.survey_rows(rows, part.columns))
 
     def _survey_file(self, survey: str, columns: list[str]) -> Any:
         if survey not in self.survey_files:
             fh = (self.out / "surveys" / f"{survey}.csv").open("w", encoding="utf-8", newline="")
+            if self.dirt.d.bom:
+                fh.write("\ufeff")
             w = csv.writer(fh, lineterminator="\n")
             w.writerow(columns)
             w.writerow([SURVEY_QUESTIONS.get(c, c) for c in columns])
@@ -312,16 +353,25 @@ class SourceWriter:
         _jsonl(crm / "Contact.jsonl", _frame_to_sf(contacts))
         for fh in self.survey_files.values():
             fh.close()
+        # late events still held back arrive after the last month, in a file of their own
+        for scac, late in sorted(self.dirt.held_back.items()):
+            path = self.out / "logistics" / "inbox" / f"{scac}_{self._last_month}_late.csv"
+            path.write_bytes(late.write_csv().encode("utf-8"))
+        self.dirt.write_server_config(self.out / "crm")
         self.db.execute("VACUUM")
         self.db.close()
         truth = world.truth()
         truth["period"] = {"start": START.isoformat(), "end": end_date().isoformat()}
+        if self.dirt.d.any:
+            truth["dirty"] = self.dirt.d.to_json()
         (self.out / "truth.json").write_text(
             json.dumps(truth, indent=2, sort_keys=True) + "\n", encoding="utf-8"
         )
 
 
-def simulate(out: Path, scale: float, seed: int, progress: Any = None) -> dict[str, int]:
+def simulate(
+    out: Path, scale: float, seed: int, progress: Any = None, dirty: Dirty | None = None
+) -> dict[str, int]:
     """Generate the demo source systems into `out`. Returns row counts per entity."""
     world = World(scale=scale, seed=seed)
     initial_segments = dict(
@@ -331,7 +381,7 @@ def simulate(out: Path, scale: float, seed: int, progress: Any = None) -> dict[s
             strict=True,
         )
     )
-    writer = SourceWriter(out)
+    writer = SourceWriter(out, dirty, seed)
     writer.start()
     writer.master(world)
     counts: dict[str, int] = {}
@@ -348,6 +398,8 @@ def simulate(out: Path, scale: float, seed: int, progress: Any = None) -> dict[s
             "survey_responses",
         ):
             counts[name] = counts.get(name, 0) + getattr(mo, name).height
+        for table, frame in mo.qm.items():
+            counts[table] = counts.get(table, 0) + frame.height
         if progress is not None:
             progress(mo.index + 1, 24, counts.get("order_lines", 0))
     # history needs each account's segment before its first change

@@ -50,11 +50,16 @@ def _fail(exc: Exception) -> dg.Failure:
 @dg.multi_asset(specs=raw_specs("crm", "rest"), name="extract_crm", pool=POOL, retry_policy=RETRY)
 def extract_crm(warehouse: WarehouseResource, crm: CrmSource) -> Iterator[dg.MaterializeResult]:
     from ingestion.crm.extract import CrmError, extract
+    from ingestion.crm.files import CrmFilesError
+    from ingestion.crm.files import extract as extract_files
 
     try:
         with warehouse.connect() as conn:
-            results = extract(conn, crm.base_url, crm.token)
-    except ContractError as exc:
+            if crm.kind == "files":
+                results = extract_files(conn, Path(crm.path))
+            else:
+                results = extract(conn, crm.base_url, crm.token)
+    except (ContractError, CrmFilesError) as exc:
         raise _fail(exc) from exc
     except CrmError as exc:
         raise dg.Failure(description=str(exc)) from exc

@@ -130,12 +130,14 @@ def _cast(expr: pl.Expr, ctype: str) -> pl.Expr:
     s = pl.when(s == "").then(None).otherwise(s)
     if ctype == "string":
         return s
+    # a decimal comma (European exports: 312,5) is read as a decimal point; thousands separators are not
+    num = s.str.replace(r"^([+-]?\d+),(\d+)$", "$1.$2")
     if ctype == "integer":
-        return s.cast(pl.Float64, strict=False).pipe(
+        return num.cast(pl.Float64, strict=False).pipe(
             lambda f: pl.when(f == f.round(0)).then(f.cast(pl.Int64, strict=False)).otherwise(None)
         )
     if ctype == "double":
-        return s.cast(pl.Float64, strict=False)
+        return num.cast(pl.Float64, strict=False)
     if ctype == "boolean":
         low = s.str.to_lowercase()
         return (

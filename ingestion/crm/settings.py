@@ -7,6 +7,7 @@ STREAMS: dict[str, str] = {
     "Contact": "crm_contacts",
     "Case": "crm_cases",
     "CaseHistory": "crm_case_history",
+    "CaseMilestone": "crm_case_milestones",
 }
 API_PATH = "/services/data/v1/query/"
 PAGE_SIZE = 2000

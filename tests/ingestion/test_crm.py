@@ -8,6 +8,7 @@ import duckdb
 
 from ingestion.crm.extract import CrmClient, extract
 from ingestion.crm.normalize import cursor_after
+from ingestion.crm.settings import STREAMS
 from simulator.crm_server import start_in_thread
 
 
@@ -48,7 +49,7 @@ def test_extract_with_flaky_server_is_complete_and_idempotent(
                     "select stream, cursor_value from raw._cursors where source = 'crm'"
                 ).fetchall()
             )
-            assert set(cursors) == {"Account", "AccountHistory", "Contact", "Case", "CaseHistory"}
+            assert set(cursors) == set(STREAMS)
             client.close()
     finally:
         server.shutdown()

@@ -71,3 +71,38 @@ def test_crm_api_pages_filters_and_authenticates(tiny_sources: Path) -> None:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_quality_entities_and_planted_truth(tiny_sources: Path) -> None:
+    import sqlite3
+
+    from ingestion.erp.settings import TABLES
+
+    truth = json.loads((tiny_sources / "truth.json").read_text())["effects"]
+    recall = truth["batch_recall"]
+    assert recall["hazard_ratio"] == 1.25 and recall["recalled_batches"]
+    assert truth["first_contact_resolution_on_post_case_csat"]["b_fcr"] > 0
+    assert truth["sla_breach_on_post_case_csat"]["b_breach"] < 0
+    db = sqlite3.connect(tiny_sources / "erp" / "erp.sqlite")
+    try:
+        for table in TABLES:
+            assert db.execute(f"select count(*) from {table}").fetchone()[0] > 0, table
+        recalled = db.execute("select CHARG from MCH1 where ZZ_RECALL_STATUS = 'R'").fetchall()
+        assert [r[0] for r in recalled] == recall["recalled_batches"]
+        assert db.execute("select count(*) from RMA where AUGRU = 'RCL'").fetchone()[0] > 0
+        types = {r[0] for r in db.execute("select distinct QMART from QMEL")}
+        assert {"Q1", "Q3"} <= types
+        cats = {r[0] for r in db.execute("select distinct ZZ_COQ_CAT from ZQCOST")}
+        assert cats == {"PREVENTION", "APPRAISAL", "INTERNAL_FAILURE", "EXTERNAL_FAILURE"}
+        blocked = db.execute("select ZZ_APPROVAL from LFA1 where LIFNR = 'S005'").fetchone()[0]
+        assert blocked == "Blocked"
+        # measurements scatter around the spec target, mostly within the limits
+        inside = db.execute(
+            "select avg(case when q.MBEWERTG = 'A' then 1.0 else 0 end) from QASE q"
+        ).fetchone()[0]
+        assert 0.9 < inside < 1.0
+    finally:
+        db.close()
+    milestones = (tiny_sources / "crm" / "CaseMilestone.jsonl").read_text().splitlines()
+    cases = (tiny_sources / "crm" / "Case.jsonl").read_text().splitlines()
+    assert len(milestones) == 2 * len(cases)

@@ -14,6 +14,7 @@ renamed as (
         lifnr as supplier_id,
         name1 as supplier_name,
         land1 as country,
+        nullif(zz_approval, '') as approval_status,
         {{ sap_date('aedat') }} as changed_date
     from ranked
     where version_rank = 1
