@@ -174,6 +174,7 @@ class State:
     next_lot: int = 10000000000
     next_case: int = 1
     next_response: int = 1
+    next_history: int = 1
     active: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     exposure_until: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype="datetime64[D]"))
     churned_on: list[tuple[str, date]] = field(default_factory=list)
@@ -930,7 +931,7 @@ class World:
                     break
                 hist_rows.append(
                     (
-                        sf_id("017", len(hist_rows) + cid * 20),
+                        self._history_id(),
                         case_id,
                         "Status",
                         prev or None,
@@ -945,7 +946,7 @@ class World:
                     if t2 <= horizon:
                         hist_rows.append(
                             (
-                                sf_id("017", len(hist_rows) + cid * 20),
+                                self._history_id(),
                                 case_id,
                                 "Status",
                                 "Closed",
@@ -957,7 +958,7 @@ class World:
                         if t3 <= horizon:
                             hist_rows.append(
                                 (
-                                    sf_id("017", len(hist_rows) + cid * 20),
+                                    self._history_id(),
                                     case_id,
                                     "Status",
                                     "Reopened",
@@ -1037,6 +1038,11 @@ class World:
             orient="row",
         )
         return cases, history
+
+    def _history_id(self) -> str:
+        """A unique CaseHistory id (one counter for the whole world)."""
+        self.state.next_history += 1
+        return sf_id("017", self.state.next_history)
 
     def _response_rows(self, n: int) -> list[str]:
         ids = [f"R_{self.state.next_response + i:015d}" for i in range(n)]

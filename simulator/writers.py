@@ -317,10 +317,10 @@ class SourceWriter:
             # walk back from the current value to find each old value
             values = [c[0] for c in changes]
             olds = [None, *values[:-1]]
-            for n, ((new, ts), old) in enumerate(zip(changes, olds, strict=True)):
+            for (new, ts), old in zip(changes, olds, strict=True):
                 hist_rows.append(
                     {
-                        "Id": f"017H{acc[4:]}{n:02d}"[:18],
+                        "Id": f"017H{len(hist_rows) + 1:014d}",
                         "AccountId": acc,
                         "Field": "Segment__c",
                         "OldValue": old,

@@ -3,7 +3,8 @@
 {#- Wilson score interval for k successes out of n; null when n = 0; clamped to [0, 1] against rounding. -#}
 {% macro wilson_low(k, n, z=none) -%}
     {%- set z = z or var('z95') -%}
-    case when {{ n }} > 0 then greatest(0.0,
+    case when {{ n }} > 0 and {{ k }} <= 0 then 0.0
+    when {{ n }} > 0 then greatest(0.0,
         (({{ k }} * 1.0 / {{ n }}) + {{ z }} * {{ z }} / (2.0 * {{ n }})
          - {{ z }} * sqrt(({{ k }} * 1.0 / {{ n }}) * (1 - {{ k }} * 1.0 / {{ n }}) / {{ n }} + {{ z }} * {{ z }} / (4.0 * {{ n }} * {{ n }})))
         / (1 + {{ z }} * {{ z }} / {{ n }}))
@@ -12,7 +13,8 @@
 
 {% macro wilson_high(k, n, z=none) -%}
     {%- set z = z or var('z95') -%}
-    case when {{ n }} > 0 then least(1.0,
+    case when {{ n }} > 0 and {{ k }} >= {{ n }} then 1.0
+    when {{ n }} > 0 then least(1.0,
         (({{ k }} * 1.0 / {{ n }}) + {{ z }} * {{ z }} / (2.0 * {{ n }})
          + {{ z }} * sqrt(({{ k }} * 1.0 / {{ n }}) * (1 - {{ k }} * 1.0 / {{ n }}) / {{ n }} + {{ z }} * {{ z }} / (4.0 * {{ n }} * {{ n }})))
         / (1 + {{ z }} * {{ z }} / {{ n }}))

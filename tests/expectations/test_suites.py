@@ -45,6 +45,23 @@ DEFECTS = {
     "reporting_quality_satisfaction_impact": f"update reporting.quality_satisfaction_impact set ci_low = estimate + 1 where {_first('reporting.quality_satisfaction_impact')}",
     "reporting_retention_cohorts": f"update reporting.retention_cohorts set order_retention_rate = 2 where {_first('reporting.retention_cohorts')}",
     "reporting_supplier_scorecard": f"update reporting.supplier_scorecard set incoming_ppm = -5 where {_first('reporting.supplier_scorecard')}",
+    "raw_crm_case_milestones": f"update raw.crm_case_milestones set id = null where {_first('raw.crm_case_milestones')}",
+    "raw_erp_capa": f"update raw.erp_capa set capa_id = null where {_first('raw.erp_capa')}",
+    "raw_erp_crhd": f"update raw.erp_crhd set werks = null where {_first('raw.erp_crhd')}",
+    "raw_erp_lfa1_changes": f"update raw.erp_lfa1_changes set changenr = null where {_first('raw.erp_lfa1_changes')}",
+    "raw_erp_mch1": f"update raw.erp_mch1 set matnr = null where {_first('raw.erp_mch1')}",
+    "raw_erp_mseg": f"update raw.erp_mseg set mblnr = null where {_first('raw.erp_mseg')}",
+    "raw_erp_pa0001": f"update raw.erp_pa0001 set pernr = null where {_first('raw.erp_pa0001')}",
+    "raw_erp_qase": f"update raw.erp_qase set prueflos = null where {_first('raw.erp_qase')}",
+    "raw_erp_qcost": f"update raw.erp_qcost set belnr = null where {_first('raw.erp_qcost')}",
+    "raw_erp_qmel": f"update raw.erp_qmel set qmnum = null where {_first('raw.erp_qmel')}",
+    "raw_erp_qmfe": f"update raw.erp_qmfe set prueflos = null where {_first('raw.erp_qmfe')}",
+    "raw_erp_qmsm": f"update raw.erp_qmsm set qmnum = null where {_first('raw.erp_qmsm')}",
+    "raw_erp_qmur": f"update raw.erp_qmur set qmnum = null where {_first('raw.erp_qmur')}",
+    "raw_erp_qpcd": f"update raw.erp_qpcd set katalogart = null where {_first('raw.erp_qpcd')}",
+    "raw_erp_rma": f"update raw.erp_rma set vbeln = null where {_first('raw.erp_rma')}",
+    "raw_erp_t001w": f"update raw.erp_t001w set werks = null where {_first('raw.erp_t001w')}",
+    "raw_erp_training": f"update raw.erp_training set pernr = null where {_first('raw.erp_training')}",
 }
 
 
