@@ -241,7 +241,9 @@ def mart_suite(
     from expectations.model import BLOCK
 
     declared = dbt_model_columns(schema, table)
-    types = {c: DUCKDB_TYPE_NAMES[t] for c, t in declared.items() if t in DUCKDB_TYPE_NAMES}
+    # in dbt YAML `integer` is a 4-byte INTEGER (in landing contracts it means BIGINT)
+    dbt_types = {**DUCKDB_TYPE_NAMES, "integer": "INTEGER"}
+    types = {c: dbt_types[t] for c, t in declared.items() if t in dbt_types}
     checks: list[Any] = [
         ColumnTypes(types),
         UniqueKey(key),

@@ -306,7 +306,7 @@ class SourceWriter:
         crm = self.out / "crm"
         cust = world.master.customers
         first_seg: dict[str, str] = {}
-        hist_rows = []
+        hist_rows: list[dict[str, Any]] = []
         # rebuild history in order: OldValue is the segment before each change
         current_by_id = dict(zip(cust["Id"].to_list(), cust["Segment__c"].to_list(), strict=True))
         changes_by_id: dict[str, list[tuple[str, datetime]]] = {}
