@@ -258,3 +258,18 @@ def mart_suite(
         description=description,
         expectations=[*checks, *expectations],
     )
+
+
+def at_least(column_a: str, column_b: str, severity: Any = None) -> Any:
+    """column_a ≥ column_b on every row where both are present (e.g. ci_high ≥ estimate); blocks by default."""
+    import great_expectations.expectations as gxe
+
+    from expectations.model import BLOCK
+
+    return gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+        column_A=column_a,
+        column_B=column_b,
+        or_equal=True,
+        ignore_row_if="either_value_is_missing",
+        severity=severity or BLOCK,
+    )

@@ -249,10 +249,27 @@ def test_check_metadata_carries_counts_samples_and_outcomes(pipeline_home: Path)
         if data is not None and data.check_name.startswith("gx_"):
             found[data.check_name] = data
     assert set(found) == {f"gx_{n}" for n in SUITE_NAMES}
-    meta = found["gx_raw_crm_case_history"].metadata
-    assert {"rows", "unexpected_count", "failures", "outcomes", "report"} <= set(meta)
-    failures = meta["failures"].value
+    for data in found.values():
+        assert {"rows", "unexpected_count", "failures", "outcomes", "report"} <= set(data.metadata)
+
+
+def test_failure_metadata_has_counts_and_samples(pipeline_home: Path, tmp_path: Path) -> None:
+    """What a failing check puts in its `failures` metadata (the same dicts the Dagster check emits)."""
+    import shutil
+
+    from expectations.runner import run_suite
+    from expectations.suites import load_suite
+
+    db = tmp_path / "broken.duckdb"
+    shutil.copy(pipeline_home / "warehouse" / "cqm.duckdb", db)
+    with duckdb.connect(str(db)) as conn:
+        conn.execute(
+            "update raw.surveys_responses set q1 = 11 where rowid in (select rowid from raw.surveys_responses limit 2)"
+        )
+    result = run_suite(load_suite("raw_surveys_responses"), db_path=db)
+    failures = [o.as_dict() for o in result.outcomes if not o.success]
     assert failures and {"unexpected_count", "unexpected_percent", "sample"} <= set(failures[0])
+    assert failures[0]["unexpected_count"] == 2
 
 
 def _scan(conn: duckdb.DuckDBPyConnection) -> list[str]:

@@ -2,18 +2,7 @@
 
 import great_expectations.expectations as gxe
 
-from expectations.model import BLOCK, mart_suite
-
-
-def _ge(a: str, b: str) -> object:
-    return gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-        column_A=a,
-        column_B=b,
-        or_equal=True,
-        ignore_row_if="either_value_is_missing",
-        severity=BLOCK,
-    )
-
+from expectations.model import BLOCK, at_least, mart_suite
 
 SUITE = mart_suite(
     "reporting",
@@ -41,11 +30,11 @@ SUITE = mart_suite(
             "notify_hours_median",
         )
     ],
-    _ge("received", "classified"),
-    _ge("received", "handled"),
-    _ge("handled", "notified"),
-    _ge("sla_applicable", "sla_breached"),
-    _ge("resolve_hours_p90", "resolve_hours_median"),
+    at_least("received", "classified"),
+    at_least("received", "handled"),
+    at_least("handled", "notified"),
+    at_least("sla_applicable", "sla_breached"),
+    at_least("resolve_hours_p90", "resolve_hours_median"),
     key=("month_start", "channel_code", "category_l1", "priority"),
     required=("received", "sla_applicable"),
 )

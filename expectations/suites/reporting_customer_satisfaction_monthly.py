@@ -2,18 +2,7 @@
 
 import great_expectations.expectations as gxe
 
-from expectations.model import BLOCK, mart_suite
-
-
-def _ge(a: str, b: str) -> object:
-    return gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-        column_A=a,
-        column_B=b,
-        or_equal=True,
-        ignore_row_if="either_value_is_missing",
-        severity=BLOCK,
-    )
-
+from expectations.model import BLOCK, at_least, mart_suite
 
 SUITE = mart_suite(
     "reporting",
@@ -23,12 +12,12 @@ SUITE = mart_suite(
         gxe.ExpectColumnValuesToBeBetween(column=c, min_value=0, max_value=1, severity=BLOCK)
         for c in ("csat_top2_rate", "csat_ci_low", "csat_ci_high", "ces_agree_rate")
     ],
-    _ge("nps_ci_high", "nps"),
-    _ge("nps", "nps_ci_low"),
+    at_least("nps_ci_high", "nps"),
+    at_least("nps", "nps_ci_low"),
     # not rate ≥ Wilson low: at a rate of 0 the low bound is 4.6e-17 in floating point
-    _ge("csat_ci_high", "csat_top2_rate"),
-    _ge("nps_n", "promoters"),
-    _ge("csat_n", "csat_satisfied"),
+    at_least("csat_ci_high", "csat_top2_rate"),
+    at_least("nps_n", "promoters"),
+    at_least("csat_n", "csat_satisfied"),
     gxe.ExpectColumnValuesToBeBetween(column="csat_mean", min_value=1, max_value=5, severity=BLOCK),
     gxe.ExpectColumnValuesToBeBetween(column="ces_mean", min_value=1, max_value=7, severity=BLOCK),
     gxe.ExpectColumnValuesToBeInSet(

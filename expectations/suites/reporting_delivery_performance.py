@@ -2,18 +2,7 @@
 
 import great_expectations.expectations as gxe
 
-from expectations.model import BLOCK, mart_suite
-
-
-def _ge(a: str, b: str) -> object:
-    return gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-        column_A=a,
-        column_B=b,
-        or_equal=True,
-        ignore_row_if="either_value_is_missing",
-        severity=BLOCK,
-    )
-
+from expectations.model import BLOCK, at_least, mart_suite
 
 SUITE = mart_suite(
     "reporting",
@@ -30,10 +19,10 @@ SUITE = mart_suite(
             "exception_rate",
         )
     ],
-    _ge("delivered_lines", "on_time_lines"),
-    _ge("on_time_lines", "otif_lines"),
-    _ge("otd_rate", "otif_rate"),
-    _ge("days_late_p90", "days_late_median"),
+    at_least("delivered_lines", "on_time_lines"),
+    at_least("on_time_lines", "otif_lines"),
+    at_least("otd_rate", "otif_rate"),
+    at_least("days_late_p90", "days_late_median"),
     gxe.ExpectColumnValuesToBeBetween(column="delivered_lines", min_value=1, severity=BLOCK),
     key=("month_start", "carrier_scac", "origin_plant_id", "destination_region"),
     required=("delivered_lines",),

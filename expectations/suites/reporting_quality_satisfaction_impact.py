@@ -2,24 +2,13 @@
 
 import great_expectations.expectations as gxe
 
-from expectations.model import BLOCK, mart_suite
-
-
-def _ge(a: str, b: str) -> object:
-    return gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-        column_A=a,
-        column_B=b,
-        or_equal=True,
-        ignore_row_if="either_value_is_missing",
-        severity=BLOCK,
-    )
-
+from expectations.model import BLOCK, at_least, mart_suite
 
 SUITE = mart_suite(
     "reporting",
     "quality_satisfaction_impact",
-    _ge("estimate", "ci_low"),
-    _ge("ci_high", "estimate"),
+    at_least("estimate", "ci_low"),
+    at_least("ci_high", "estimate"),
     gxe.ExpectColumnValuesToBeInSet(
         column="analysis_id",
         value_set=[

@@ -3,24 +3,13 @@
 import great_expectations.expectations as gxe
 from great_expectations.expectations.row_conditions import Column
 
-from expectations.model import BLOCK, mart_suite
-
-
-def _ge(a: str, b: str) -> object:
-    return gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-        column_A=a,
-        column_B=b,
-        or_equal=True,
-        ignore_row_if="either_value_is_missing",
-        severity=BLOCK,
-    )
-
+from expectations.model import BLOCK, at_least, mart_suite
 
 SUITE = mart_suite(
     "reporting",
     "spc_control_chart",
-    _ge("ucl", "center_line"),
-    _ge("center_line", "lcl"),
+    at_least("ucl", "center_line"),
+    at_least("center_line", "lcl"),
     gxe.ExpectColumnValuesToBeBetween(column="lcl", min_value=0, severity=BLOCK),
     gxe.ExpectColumnValuesToBeBetween(column="statistic", min_value=0, severity=BLOCK),
     gxe.ExpectColumnValuesToBeBetween(
