@@ -14,7 +14,7 @@ DBT := $(BIN)/dbt
 DBT_ARGS := --project-dir $(CURDIR)/dbt --profiles-dir $(CURDIR)/dbt
 DBT_SOURCES := $(shell find dbt/models dbt/macros dbt/seeds dbt/tests dbt/snapshots -type f 2>/dev/null) dbt/dbt_project.yml
 
-.PHONY: demo test check dev dashboard lock clean venv manifest help
+.PHONY: demo test check dev dashboard lock clean venv manifest help postgres-server
 
 help:
 	@echo "make demo       simulate the sources, materialize everything, publish, print the KPIs"
@@ -41,7 +41,15 @@ manifest: dbt/target/manifest.json
 demo: venv manifest
 	$(BIN)/cqm demo
 
-test: venv manifest
+# The ERP connector is tested against a real PostgreSQL server started by the test itself; a fresh
+# machine gets Debian's server binaries here (they live in /usr/lib/postgresql/<version>/bin).
+postgres-server:
+	@if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		SUDO=""; if [ "$$(id -u)" -ne 0 ]; then SUDO="sudo"; fi; \
+		$$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y postgresql; \
+	fi
+
+test: venv manifest postgres-server
 	$(BIN)/pytest
 
 check: venv manifest
