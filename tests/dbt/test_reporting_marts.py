@@ -234,3 +234,37 @@ def test_supplier_scorecard_singles_out_the_planted_poor_supplier(pipeline_home:
     others_k = sum(r["k"] for r in rows[1:])
     others_n = sum(r["n"] for r in rows[1:])
     assert rows[0]["k"] / rows[0]["n"] > 3 * others_k / others_n
+
+
+def test_pareto_cumulates_to_one_in_rank_order(pipeline_home: Path) -> None:
+    rows = _rows(
+        pipeline_home,
+        "select * from reporting.root_cause_pareto order by period, level, pareto_rank",
+    )
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for r in rows:
+        groups.setdefault((r["period"], r["level"]), []).append(r)
+    assert ("all", "category_6m") in groups
+    for items in groups.values():
+        shares = [r["cumulative_share"] for r in items]
+        assert shares == sorted(shares) and shares[-1] == pytest.approx(1.0)
+        assert [r["occurrences"] for r in items] == sorted(
+            (r["occurrences"] for r in items), reverse=True
+        )
+        assert items[0]["pareto_class"] == "A"
+
+
+def test_cost_of_quality_adds_up(pipeline_home: Path) -> None:
+    rows = _rows(pipeline_home, "select * from reporting.cost_of_quality")
+    assert rows
+    for r in rows:
+        parts = (
+            r["prevention_cost"]
+            + r["appraisal_cost"]
+            + r["internal_failure_cost"]
+            + r["external_failure_cost"]
+        )
+        assert r["cost_of_quality"] == pytest.approx(parts)
+        assert r["cost_of_poor_quality"] == pytest.approx(
+            r["internal_failure_cost"] + r["external_failure_cost"]
+        )

@@ -62,6 +62,8 @@ DEFECTS = {
     "raw_erp_rma": f"update raw.erp_rma set vbeln = null where {_first('raw.erp_rma')}",
     "raw_erp_t001w": f"update raw.erp_t001w set werks = null where {_first('raw.erp_t001w')}",
     "raw_erp_training": f"update raw.erp_training set pernr = null where {_first('raw.erp_training')}",
+    "reporting_cost_of_quality": f"update reporting.cost_of_quality set appraisal_cost = -1 where {_first('reporting.cost_of_quality')}",
+    "reporting_root_cause_pareto": f"update reporting.root_cause_pareto set pareto_class = 'D' where {_first('reporting.root_cause_pareto')}",
 }
 
 
