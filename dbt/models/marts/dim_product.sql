@@ -5,13 +5,6 @@ with snapshot as (
     select * from {{ ref('snp_erp__materials') }}
 ),
 
-versions as (
-    select
-        *,
-        row_number() over (partition by product_id order by dbt_valid_from) as version_no
-    from snapshot
-),
-
 products as (
     select
         {{ surrogate_key(['product_id', 'dbt_valid_from']) }} as product_key,
@@ -28,13 +21,8 @@ products as (
         standard_cost,
         list_price,
         warranty_months,
-        case
-            when version_no = 1 then cast('1900-01-01 00:00:00+00' as {{ type_timestamptz() }})
-            else cast(dbt_valid_from as {{ type_timestamptz() }})
-        end as valid_from,
-        cast(dbt_valid_to as {{ type_timestamptz() }}) as valid_to,
-        cast(dbt_valid_to as date) >= cast('9999-01-01' as date) as is_current
-    from versions
+        {{ snapshot_validity('product_id') }}
+    from snapshot
 ),
 
 unknown_member as (

@@ -5,26 +5,14 @@ with snapshot as (
     select * from {{ ref('snp_erp__suppliers') }}
 ),
 
-versions as (
-    select
-        *,
-        row_number() over (partition by supplier_id order by dbt_valid_from) as version_no
-    from snapshot
-),
-
 suppliers as (
     select
         {{ surrogate_key(['supplier_id', 'dbt_valid_from']) }} as supplier_key,
         supplier_id,
         supplier_name,
         country,
-        case
-            when version_no = 1 then cast('1900-01-01 00:00:00+00' as {{ type_timestamptz() }})
-            else cast(dbt_valid_from as {{ type_timestamptz() }})
-        end as valid_from,
-        cast(dbt_valid_to as {{ type_timestamptz() }}) as valid_to,
-        cast(dbt_valid_to as date) >= cast('9999-01-01' as date) as is_current
-    from versions
+        {{ snapshot_validity('supplier_id') }}
+    from snapshot
 ),
 
 special_members as (

@@ -330,6 +330,24 @@ did_rows as (
 ),
 
 -- ---------------------------------------------------------------- all results
+risk_differences as (
+    select * from naive_rows
+    union all
+    select * from adjusted_rows
+),
+
+log_scale_ratios as (
+    select
+        *,
+        'rate ratio (std_error on the log scale)' as estimand
+    from did_rows
+    union all
+    select
+        *,
+        'risk ratio (std_error on the log scale)' as estimand
+    from churn_rows
+),
+
 results as (
     select
         analysis_id,
@@ -345,23 +363,7 @@ results as (
         estimate - {{ var('z95') }} * std_error as ci_low,
         estimate + {{ var('z95') }} * std_error as ci_high,
         'risk difference (fraction)' as estimand
-    from naive_rows
-    union all
-    select
-        analysis_id,
-        method,
-        adjusted_for,
-        stratum,
-        n_exposed,
-        n_unexposed,
-        rate_exposed,
-        rate_unexposed,
-        estimate,
-        std_error,
-        estimate - {{ var('z95') }} * std_error as ci_low,
-        estimate + {{ var('z95') }} * std_error as ci_high,
-        'risk difference (fraction)' as estimand
-    from adjusted_rows
+    from risk_differences
     union all
     select
         analysis_id,
@@ -392,24 +394,8 @@ results as (
         log_std_error as std_error,
         exp(log_estimate - {{ var('z95') }} * log_std_error) as ci_low,
         exp(log_estimate + {{ var('z95') }} * log_std_error) as ci_high,
-        'rate ratio (std_error on the log scale)' as estimand
-    from did_rows
-    union all
-    select
-        analysis_id,
-        method,
-        adjusted_for,
-        stratum,
-        n_exposed,
-        n_unexposed,
-        rate_exposed,
-        rate_unexposed,
-        exp(log_estimate) as estimate,
-        log_std_error as std_error,
-        exp(log_estimate - {{ var('z95') }} * log_std_error) as ci_low,
-        exp(log_estimate + {{ var('z95') }} * log_std_error) as ci_high,
-        'risk ratio (std_error on the log scale)' as estimand
-    from churn_rows
+        estimand
+    from log_scale_ratios
 ),
 
 final as (
