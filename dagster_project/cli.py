@@ -268,6 +268,8 @@ def print_kpis(home: Path) -> None:
         "on_time_delivery_rate": ("On-time delivery", "{:.1%}", 1.0),
         "final_inspection_defective_rate": ("Defective rate (final insp.)", "{:.2%}", 1.0),
         "complaints_per_1000_orders": ("Complaints / 1,000 orders", "{:.1f}", 1.0),
+        "churn_rate_180d": ("Churn (180 days)", "{:.1%}", 1.0),
+        "copq_share_of_revenue": ("COPQ share of revenue", "{:.2%}", 1.0),
     }
     for r in rows:
         name, fmt, _ = labels.get(r["kpi"], (r["kpi"], "{:.4f}", 1.0))

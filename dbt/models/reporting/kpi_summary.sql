@@ -20,6 +20,14 @@ order_lines as (
     select * from {{ ref('fct_order_lines') }}
 ),
 
+customer_months as (
+    select * from {{ ref('fct_customer_months') }}
+),
+
+quality_costs as (
+    select * from {{ ref('fct_quality_costs') }}
+),
+
 survey_totals as (
     select
         cast(coalesce(sum(is_promoter), 0) as bigint) as promoters,
@@ -61,9 +69,32 @@ complaint_totals as (
 ),
 
 order_totals as (
-    select count(distinct order_id) as orders
+    select
+        count(distinct order_id) as orders,
+        coalesce(sum(net_amount), 0) as net_revenue,
+        min(order_date) as first_date,
+        max(order_date) as last_date
     from order_lines
     where not is_cancelled
+),
+
+-- customer-months active at the start whose 180-day outcome window is complete (censored months excluded)
+churn_totals as (
+    select
+        cast(sum(case when churned_next_180d then 1 else 0 end) as bigint) as churned,
+        count(*) as at_risk,
+        min(month_start) as first_date,
+        max(month_start) as last_date
+    from customer_months
+    where was_active_at_start and churned_next_180d is not null
+),
+
+cost_totals as (
+    select
+        coalesce(sum(case when is_poor_quality_cost then amount else 0 end), 0) as cost_of_poor_quality,
+        min(posting_date) as first_date,
+        max(posting_date) as last_date
+    from quality_costs
 ),
 
 kpis as (
@@ -144,6 +175,35 @@ kpis as (
         complaint_totals.first_date as period_start,
         complaint_totals.last_date as period_end
     from complaint_totals
+    cross join order_totals
+    union all
+    select
+        'churn_rate_180d' as kpi,
+        'Churn: customer-months active at the start with no order in the next 180 days / such months whose window is complete (right-censored months excluded; Wilson interval)' as definition,
+        cast(churned as {{ type_double() }}) as numerator,
+        cast(at_risk as {{ type_double() }}) as denominator,
+        {{ safe_ratio('churned', 'at_risk') }} as kpi_value,
+        at_risk as n,
+        {{ wilson_low('churned', 'at_risk') }} as ci_low,
+        {{ wilson_high('churned', 'at_risk') }} as ci_high,
+        'fraction' as unit,
+        first_date as period_start,
+        last_date as period_end
+    from churn_totals
+    union all
+    select
+        'copq_share_of_revenue' as kpi,
+        'COPQ share: internal + external failure cost / net revenue of orders booked (ratio of sums; no interval, costs are not a sample)' as definition,
+        cast(cost_totals.cost_of_poor_quality as {{ type_double() }}) as numerator,
+        cast(order_totals.net_revenue as {{ type_double() }}) as denominator,
+        {{ safe_ratio('cost_totals.cost_of_poor_quality', 'order_totals.net_revenue') }} as kpi_value,
+        order_totals.orders as n,
+        cast(null as {{ type_double() }}) as ci_low,
+        cast(null as {{ type_double() }}) as ci_high,
+        'share of revenue' as unit,
+        cost_totals.first_date as period_start,
+        cost_totals.last_date as period_end
+    from cost_totals
     cross join order_totals
 ),
 
