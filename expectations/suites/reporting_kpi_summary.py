@@ -20,7 +20,9 @@ SUITE = mart_suite(
     "kpi_summary",
     gxe.ExpectColumnDistinctValuesToEqualSet(column="kpi", value_set=KPIS, severity=BLOCK),
     gxe.ExpectColumnValuesToBeInSet(
-        column="unit", value_set=["points", "fraction", "per 1,000 orders", "share of revenue"], severity=BLOCK
+        column="unit",
+        value_set=["points", "fraction", "per 1,000 orders", "share of revenue"],
+        severity=BLOCK,
     ),
     gxe.ExpectColumnPairValuesAToBeGreaterThanB(
         column_A="kpi_value",

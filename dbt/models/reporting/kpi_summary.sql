@@ -179,7 +179,8 @@ kpis as (
     union all
     select
         'churn_rate_180d' as kpi,
-        'Churn: customer-months active at the start with no order in the next 180 days / such months whose window is complete (right-censored months excluded; Wilson interval)' as definition,
+        'Churn: customer-months active at the start with no order in the next 180 days / such months with a complete '
+        || 'window (right-censored months excluded; Wilson interval)' as definition,
         cast(churned as {{ type_double() }}) as numerator,
         cast(at_risk as {{ type_double() }}) as denominator,
         {{ safe_ratio('churned', 'at_risk') }} as kpi_value,
@@ -193,7 +194,8 @@ kpis as (
     union all
     select
         'copq_share_of_revenue' as kpi,
-        'COPQ share: internal + external failure cost / net revenue of orders booked (ratio of sums; no interval, costs are not a sample)' as definition,
+        'COPQ share: internal + external failure cost / net revenue of orders booked '
+        || '(ratio of sums; no interval, costs are not a sample)' as definition,
         cast(cost_totals.cost_of_poor_quality as {{ type_double() }}) as numerator,
         cast(order_totals.net_revenue as {{ type_double() }}) as denominator,
         {{ safe_ratio('cost_totals.cost_of_poor_quality', 'order_totals.net_revenue') }} as kpi_value,
