@@ -46,8 +46,7 @@ def result_record(result: SuiteResult) -> dict[str, Any]:
     }
 
 
-def record_result(warehouse_dir: Path, run_id: str, result: SuiteResult) -> Path:
-    """Add a suite result to the latest run's state and re-render the report. Returns its path."""
+def _load_state(warehouse_dir: Path, run_id: str) -> dict[str, Any]:
     state_path = warehouse_dir / STATE_NAME
     state: dict[str, Any] = {}
     if state_path.exists():
@@ -57,12 +56,30 @@ def record_result(warehouse_dir: Path, run_id: str, result: SuiteResult) -> Path
             state = {}
     if state.get("run_id") != run_id:
         state = {"run_id": run_id, "started_at": datetime.now(UTC).isoformat(), "suites": {}}
-    state["suites"][result.suite] = result_record(result)
+    state.setdefault("suites", {})
+    return state
+
+
+def _save_state(warehouse_dir: Path, state: dict[str, Any]) -> Path:
     state["updated_at"] = datetime.now(UTC).isoformat()
-    _write(state_path, json.dumps(state, indent=1, sort_keys=True, default=str))
+    _write(warehouse_dir / STATE_NAME, json.dumps(state, indent=1, sort_keys=True, default=str))
     report = warehouse_dir / REPORT_NAME
     _write(report, render(state))
     return report
+
+
+def record_result(warehouse_dir: Path, run_id: str, result: SuiteResult) -> Path:
+    """Add a suite result to the latest run's state and re-render the report. Returns its path."""
+    state = _load_state(warehouse_dir, run_id)
+    state["suites"][result.suite] = result_record(result)
+    return _save_state(warehouse_dir, state)
+
+
+def record_dbt_tests(warehouse_dir: Path, run_id: str, tests: list[dict[str, Any]]) -> Path:
+    """Add the dbt tests of a run (check, asset, passed, severity, failed_rows) to the report."""
+    state = _load_state(warehouse_dir, run_id)
+    state["dbt_tests"] = sorted(tests, key=lambda t: (bool(t["passed"]), t["asset"], t["check"]))
+    return _save_state(warehouse_dir, state)
 
 
 def _write(path: Path, text: str) -> None:
@@ -112,10 +129,7 @@ def render(state: dict[str, Any]) -> str:
             + ", ".join(e(n) for n in not_run)
             + ".</p>"
         )
-    out.append(
-        "<p class='muted'>dbt tests (keys, relationships, accepted values) are asset checks too; "
-        "see meta.check_results in the serving file or the Dagster UI.</p>"
-    )
+    out += _render_dbt_tests(state.get("dbt_tests"))
     for s in suites:
         out += [
             f"<h2 id='{e(s['suite'])}'>{e(s['suite'])} <span class='muted'>on {e(s['table'])}, {s['rows']:,} rows</span></h2>",
@@ -134,3 +148,50 @@ def render(state: dict[str, Any]) -> str:
         out.append("</table>")
     out.append("</body></html>\n")
     return "\n".join(out)
+
+
+def _render_dbt_tests(tests: list[dict[str, Any]] | None) -> list[str]:
+    """dbt data tests, unit tests and contracts of the run: failures first, passes folded away."""
+    e = html.escape
+    if tests is None:
+        return [
+            "<h2 id='dbt-tests'>dbt tests</h2>",
+            "<p class='warn'>dbt did not report tests in this run (not selected, or the run stopped before "
+            "dbt).</p>",
+        ]
+    failed = [t for t in tests if not t["passed"]]
+    blocking = [t for t in failed if t["severity"] == "critical"]
+    verdict = (
+        "<span class='pass'>all passed</span>"
+        if not failed
+        else f"<span class='fail'>{len(blocking)} blocking and {len(failed) - len(blocking)} warning "
+        "failure(s)</span>"
+    )
+    out = [
+        "<h2 id='dbt-tests'>dbt tests</h2>",
+        f"<p>{len(tests)} dbt tests (keys, relationships, accepted values, formula checks) ran as asset "
+        f"checks: {verdict}. They are also in meta.check_results of the serving file.</p>",
+    ]
+
+    def table(rows: list[dict[str, Any]]) -> list[str]:
+        t = [
+            "<table><tr><th>test</th><th>model</th><th>severity</th><th>result</th>"
+            "<th class='n'>failing rows</th></tr>"
+        ]
+        for r in rows:
+            cls, label = _status(bool(r["passed"]), r["severity"])
+            n = r.get("failed_rows")
+            t.append(
+                f"<tr><td><code>{e(r['check'])}</code></td><td>{e(r['asset'])}</td>"
+                f"<td>{'error' if r['severity'] == 'critical' else 'warn'}</td>"
+                f"<td class='{cls}'>{label}</td><td class='n'>{'' if n is None else f'{n:,}'}</td></tr>"
+            )
+        t.append("</table>")
+        return t
+
+    if failed:
+        out += table(failed)
+    passed = [t for t in tests if t["passed"]]
+    if passed:
+        out += [f"<details><summary>{len(passed)} passed</summary>", *table(passed), "</details>"]
+    return out

@@ -232,6 +232,12 @@ def test_validation_report_is_written_next_to_serving_and_reads_offline(
     assert (
         "expect_column_values_to_be_between" in text and "every blocking expectation passed" in text
     )
+    # dbt's tests of the same run are in the report too, with their count
+    match = re.search(
+        r"(\d+) dbt tests .* ran as asset checks: <span class='pass'>all passed", text
+    )
+    assert match and int(match.group(1)) > 100, "report lacks the dbt tests of the run"
+    assert "unique_fct_shipments_shipment_key" in text or "shipment_key" in text
 
 
 def test_check_metadata_carries_counts_samples_and_outcomes(pipeline_home: Path) -> None:

@@ -51,7 +51,31 @@ def cqm_dbt_assets(
     # dbt runs in a subprocess that reads the warehouse path from the environment (dbt/profiles.yml)
     os.environ["CQM_DUCKDB_PATH"] = str(warehouse.build_path)
     warehouse.warehouse_dir.mkdir(parents=True, exist_ok=True)
-    yield from dbt.cli(["build"], context=context).stream()
+    invocation = dbt.cli(["build"], context=context)
+    tests: list[dict[str, Any]] = []
+    try:
+        for event in invocation.stream():
+            if isinstance(event, dg.AssetCheckResult | dg.AssetCheckEvaluation):
+                tests.append(_test_record(event))
+            yield event
+    finally:
+        # the validation report lists dbt's tests beside the GX suites, also when a test stops the run
+        from expectations.report import record_dbt_tests
+
+        record_dbt_tests(warehouse.warehouse_dir, context.run.run_id, tests)
+
+
+def _test_record(event: dg.AssetCheckResult | dg.AssetCheckEvaluation) -> dict[str, Any]:
+    meta = event.metadata or {}
+    failed = meta.get("dagster_dbt/failed_row_count")
+    asset_key = event.asset_key
+    return {
+        "check": event.check_name,
+        "asset": asset_key.to_user_string() if asset_key is not None else "",
+        "passed": bool(event.passed),
+        "severity": "critical" if event.severity == dg.AssetCheckSeverity.ERROR else "warning",
+        "failed_rows": getattr(failed, "value", failed),
+    }
 
 
 ASSETS = [cqm_dbt_assets]

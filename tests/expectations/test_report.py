@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from expectations.report import REPORT_NAME, record_result
+from expectations.report import REPORT_NAME, record_dbt_tests, record_result
 from expectations.runner import ExpectationOutcome, SuiteResult
 
 
@@ -31,3 +31,30 @@ def test_report_shows_failures_and_resets_per_run(tmp_path: Path) -> None:
     assert "Not run in this run" in text and "raw_erp_vbap" in text
     for forbidden in ("http://", "https://", "<script", "<link"):
         assert forbidden not in text
+
+
+def test_report_lists_dbt_tests_failures_first(tmp_path: Path) -> None:
+    record_result(tmp_path, "run-3", _result("raw_erp_vbap", True))
+    record_dbt_tests(
+        tmp_path,
+        "run-3",
+        [
+            {"check": "not_null_x_id", "asset": "marts/x", "passed": True, "severity": "critical"},
+            {
+                "check": "relationships_x_customer_key",
+                "asset": "marts/x",
+                "passed": False,
+                "severity": "critical",
+                "failed_rows": 1234,
+            },
+        ],
+    )
+    text = (tmp_path / REPORT_NAME).read_text(encoding="utf-8")
+    assert "2 dbt tests" in text and "1 blocking and 0 warning failure(s)" in text
+    assert text.index("relationships_x_customer_key") < text.index("not_null_x_id")
+    assert "1,234" in text
+    record_result(tmp_path, "run-4", _result("raw_erp_vbap", True))
+    text = (tmp_path / REPORT_NAME).read_text(encoding="utf-8")
+    assert "dbt did not report tests in this run" in text, (
+        "a new run starts without the old dbt results"
+    )
