@@ -51,7 +51,14 @@ def cqm_dbt_assets(
     # dbt runs in a subprocess that reads the warehouse path from the environment (dbt/profiles.yml)
     os.environ["CQM_DUCKDB_PATH"] = str(warehouse.build_path)
     warehouse.warehouse_dir.mkdir(parents=True, exist_ok=True)
-    yield from dbt.cli(["build"], context=context).stream()
+    # dbt's partial parse is only reused when the profile (the warehouse path) is the one it was
+    # parsed with; a target folder per warehouse keeps it across runs instead of a full parse each run
+    yield from dbt.cli(["build"], context=context, target_path=dbt_target_path(warehouse)).stream()
+
+
+def dbt_target_path(warehouse: WarehouseResource) -> Path:
+    """dbt's target folder for runs on this warehouse (artifacts of the last run, parse cache)."""
+    return warehouse.warehouse_dir / "dbt_target"
 
 
 ASSETS = [cqm_dbt_assets]
