@@ -64,6 +64,14 @@ def test_checksums_ignore_row_order_and_float_noise_but_not_values(tmp_path: Pat
     assert differences(checksums(a), checksums(c)) == ["reporting.t: columns differ: s"]
 
 
+def test_dbt_runs_keep_their_parse_cache_per_warehouse(tmp_path: Path) -> None:
+    from dagster_project.defs.transform import dbt_target_path
+    from dagster_project.resources import WarehouseResource
+
+    target = dbt_target_path(WarehouseResource(home=str(tmp_path)))
+    assert target == tmp_path.resolve() / "warehouse" / "dbt_target"
+
+
 @pytest.mark.usefixtures("cqm_env")
 def test_bench_smoke(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """One pipeline run, one baseline run and an incremental run at tiny scale: same marts, reports written."""
@@ -99,3 +107,7 @@ def test_bench_smoke(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     ) as conn:
         lines = conn.execute("select count(*) from marts.fct_order_lines").fetchone()
     assert lines is not None and lines[0] > report["order_lines"]
+    # the incremental run reused dbt's parse cache of the warehouse instead of parsing again
+    log = (out / "pipeline" / "warehouse" / "logs" / "last_run.log").read_text(encoding="utf-8")
+    assert "Unable to do partial parsing" not in log
+    assert (out / "pipeline" / "warehouse" / "dbt_target" / "partial_parse.msgpack").exists()
