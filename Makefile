@@ -14,7 +14,7 @@ DBT := $(BIN)/dbt
 DBT_ARGS := --project-dir $(CURDIR)/dbt --profiles-dir $(CURDIR)/dbt
 DBT_SOURCES := $(shell find dbt/models dbt/macros dbt/seeds dbt/tests dbt/snapshots -type f 2>/dev/null) dbt/dbt_project.yml
 
-.PHONY: demo test check dev dashboard lock clean venv manifest help postgres-server
+.PHONY: demo test check dev dashboard lock clean venv manifest help postgres-server bench
 
 help:
 	@echo "make demo       simulate the sources, materialize everything, publish, print the KPIs"
@@ -23,6 +23,7 @@ help:
 	@echo "make dev        the Dagster UI with the whole graph, against the demo sources"
 	@echo "make dashboard  the Streamlit dashboards on the serving file"
 	@echo "make lock       re-resolve requirements.lock from pyproject.toml"
+	@echo "make bench      the pipeline against plain DuckDB (BENCH_SCALE=1 BENCH_REPEATS=3), see docs/benchmarks.md"
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -59,6 +60,11 @@ check: venv manifest
 	$(BIN)/mypy
 	$(DBT) parse $(DBT_ARGS) --quiet
 	$(BIN)/python -c "from dagster_project.definitions import defs; defs.resolve_all_job_defs(); print('definitions load')"
+
+BENCH_SCALE ?= 1
+BENCH_REPEATS ?= 3
+bench: venv manifest
+	$(BIN)/cqm bench --scale $(BENCH_SCALE) --repeats $(BENCH_REPEATS)
 
 dev: venv manifest
 	$(BIN)/cqm dev

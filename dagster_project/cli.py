@@ -460,6 +460,9 @@ def build_parser() -> argparse.ArgumentParser:
     dv.add_argument("--scale", type=float, default=1.0)
     dv.add_argument("--seed", type=int, default=42)
     dv.set_defaults(func=cmd_dev)
+    from dagster_project.bench.run import add_parser as add_bench_parser
+
+    add_bench_parser(sub)
     return p
 
 

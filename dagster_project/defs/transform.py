@@ -51,7 +51,9 @@ def cqm_dbt_assets(
     # dbt runs in a subprocess that reads the warehouse path from the environment (dbt/profiles.yml)
     os.environ["CQM_DUCKDB_PATH"] = str(warehouse.build_path)
     warehouse.warehouse_dir.mkdir(parents=True, exist_ok=True)
-    invocation = dbt.cli(["build"], context=context)
+    # dbt's partial parse is only reused when the profile (the warehouse path) is the one it was
+    # parsed with; a target folder per warehouse keeps it across runs instead of a full parse each run
+    invocation = dbt.cli(["build"], context=context, target_path=dbt_target_path(warehouse))
     tests: list[dict[str, Any]] = []
     try:
         for event in invocation.stream():
@@ -63,6 +65,11 @@ def cqm_dbt_assets(
         from expectations.report import record_dbt_tests
 
         record_dbt_tests(warehouse.warehouse_dir, context.run.run_id, tests)
+
+
+def dbt_target_path(warehouse: WarehouseResource) -> Path:
+    """dbt's target folder for runs on this warehouse (artifacts of the last run, parse cache)."""
+    return warehouse.warehouse_dir / "dbt_target"
 
 
 def _test_record(event: dg.AssetCheckResult | dg.AssetCheckEvaluation) -> dict[str, Any]:
