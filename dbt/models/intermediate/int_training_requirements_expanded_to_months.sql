@@ -52,10 +52,11 @@ required as (
     select
         employed.*,
         requirements.course_id,
-        requirements.grace_days
+        requirements.grace_days,
+        {{ days_between('employed.hired_date', 'employed.month_end') }} as days_employed
     from employed
     inner join requirements
-        on requirements.job_role = employed.job_role or requirements.job_role = '*'
+        on employed.job_role = requirements.job_role or requirements.job_role = '*'
 ),
 
 measured as (
@@ -71,7 +72,8 @@ measured as (
                 when completions.is_passed
                     and completions.completed_date <= required.month_end
                     and (completions.valid_until_date is null or completions.valid_until_date >= required.month_end)
-                    then 1 else 0
+                    then 1
+                else 0
             end
         ) as is_compliant,
         max(
@@ -80,7 +82,7 @@ measured as (
         max(
             case
                 when required.hired_date is null then 1
-                when {{ days_between('required.hired_date', 'required.month_end') }} > required.grace_days then 1
+                when required.days_employed > required.grace_days then 1
                 else 0
             end
         ) as is_past_grace

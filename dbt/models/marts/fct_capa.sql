@@ -53,9 +53,12 @@ joined as (
         end as pdca_phase,
         capa.act_completed_date is not null as is_closed,
         {{ days_between('capa.opened_date', 'capa.plan_completed_date') }} as plan_days,
-        {{ days_between('capa.plan_completed_date', 'capa.do_completed_date') }} as do_days,
-        {{ days_between('capa.do_completed_date', 'capa.check_completed_date') }} as check_days,
-        {{ days_between('capa.check_completed_date', 'capa.act_completed_date') }} as act_days,
+        {{ days_between('capa.plan_completed_date', 'capa.do_completed_date') }}
+            as do_days,
+        {{ days_between('capa.do_completed_date', 'capa.check_completed_date') }}
+            as check_days,
+        {{ days_between('capa.check_completed_date', 'capa.act_completed_date') }}
+            as act_days,
         {{ days_between('capa.opened_date', 'capa.act_completed_date') }} as cycle_time_days,
         case
             when capa.act_completed_date is not null then capa.act_completed_date <= capa.due_date

@@ -42,8 +42,10 @@ joined as (
         actions.due_date,
         actions.completed_date,
         actions.completed_date is not null as is_completed,
-        case when actions.completed_date is not null then actions.completed_date <= actions.due_date end as is_completed_on_time,
-        {{ days_between('actions.planned_start_date', 'actions.completed_date') }} as days_to_complete
+        case when actions.completed_date is not null then actions.completed_date <= actions.due_date end
+            as is_completed_on_time,
+        {{ days_between('actions.planned_start_date', 'actions.completed_date') }}
+            as days_to_complete
     from actions
     left join capa on actions.capa_id = capa.capa_id
     left join employees

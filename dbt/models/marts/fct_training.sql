@@ -27,7 +27,7 @@ joined as (
         cast(completions.score as {{ type_double() }}) as score,
         completions.is_passed,
         completions.is_required as is_required_in_source,
-        exists (
+        exists(
             select 1 from requirements
             where requirements.course_id = completions.course_id
                 and (requirements.job_role = employees.job_role or requirements.job_role = '*')

@@ -9,7 +9,7 @@ with capa as (
 
 typed as (
     select
-        capa_type as case_type,
+        capa.capa_type as case_type,
         capa.*
     from capa
     union all
@@ -74,8 +74,8 @@ open_at_month_end as (
     from spine
     inner join typed
         on spine.case_type = typed.case_type
-            and typed.opened_date <= spine.month_end
-            and (typed.closed_date is null or typed.closed_date > spine.month_end)
+            and spine.month_end >= typed.opened_date
+            and (typed.closed_date is null or spine.month_end < typed.closed_date)
     group by spine.month_start, spine.case_type
 ),
 
@@ -85,7 +85,7 @@ opened as (
         case_type,
         count(*) as opened_cases
     from typed
-    group by 1, 2
+    group by cast({{ dbt.date_trunc('month', 'opened_date') }} as date), case_type
 ),
 
 closed as (
@@ -99,7 +99,7 @@ closed as (
         sum(case when is_recurrence_window_matured and has_recurrence then 1 else 0 end) as recurred
     from typed
     where closed_date is not null
-    group by 1, 2
+    group by cast({{ dbt.date_trunc('month', 'closed_date') }} as date), case_type
 ),
 
 due as (
@@ -110,7 +110,7 @@ due as (
         sum(case when closed_date <= due_date then 1 else 0 end) as closed_on_time
     from typed
     where due_date <= as_of_date
-    group by 1, 2
+    group by cast({{ dbt.date_trunc('month', 'due_date') }} as date), case_type
 ),
 
 checked as (
@@ -121,7 +121,7 @@ checked as (
         sum(case when is_verified_effective then 1 else 0 end) as verified_effective
     from typed
     where is_verified_effective is not null
-    group by 1, 2
+    group by cast({{ dbt.date_trunc('month', 'check_completed_date') }} as date), case_type
 ),
 
 counts as (

@@ -22,7 +22,10 @@ hours as (
         sum(completions.training_hours) as training_hours
     from completions
     left join employees on completions.employee_key = employees.employee_key
-    group by 1, 2, 3
+    group by
+        cast({{ dbt.date_trunc('month', 'completions.completed_date') }} as date),
+        coalesce(employees.team_name, 'Unknown'),
+        coalesce(employees.job_role, 'Unknown')
 ),
 
 by_team as (
