@@ -834,7 +834,7 @@ class QualityWorld:
         closed: np.datetime64,
         effective: str,
         horizon: np.datetime64,
-    ) -> tuple[dict[str, object], tuple[object, ...]] | None:
+    ) -> tuple[dict[str, object], tuple[str, str, str, str, str, str, str, int, str]] | None:
         """A planted recurrence of a closed CAPA's root cause on the same material, or None."""
         rng = self.recurrence_rng
         if rng.random() >= RECURRENCE_P[effective]:
