@@ -84,6 +84,13 @@ LEVER_BY_CATEGORY = {
 }
 TASK_BY_LEVER = {"TRAINING": 3, "EQUIPMENT": 4, "PROCESS": 1}
 EFFECTIVE_P = {"EQUIPMENT": 0.85, "PROCESS": 0.75, "TRAINING": 0.60}
+# recurrence: after a closed CAPA the same root cause comes back on the same material (a repeat internal
+# notification, type Q3, without a CAPA of its own) within RECURRENCE_WINDOW_DAYS of closure, with a
+# probability that depends on the effectiveness check; drawn from a stream of its own, numbered from
+# REPEAT_QMNUM_START, so every other row stays as it was
+RECURRENCE_WINDOW_DAYS = 180
+RECURRENCE_P = {"EFFECTIVE": 0.05, "NOT_EFFECTIVE": 0.50}
+REPEAT_QMNUM_START = 290000000000
 APPROVAL_CHANGES = [
     # supplier, month index, new status (the poor supplier is put on probation, then blocked)
     ("S005", 6, "Conditional"),
@@ -147,12 +154,14 @@ class QmState:
     next_capa: int = 1
     next_cost: int = 1
     next_change: int = 1
+    next_repeat_qmnum: int = REPEAT_QMNUM_START
 
 
 class QualityWorld:
     def __init__(self, world: World) -> None:
         self.world = world
         self.rng = np.random.default_rng([world.seed, 20240])
+        self.recurrence_rng = np.random.default_rng([world.seed, 20241])
         self.st = QmState()
         self.employees = self._employees()
         # current approval status per supplier and the day it was set (LFA1), filled by static_tables
@@ -697,6 +706,11 @@ class QualityWorld:
                     last,
                 )
             )
+            if effective and reached[3] and f.get("MATNR"):
+                repeat = self._repeat(f, cgrp, ccod, ctxt, ends[3], effective, horizon)
+                if repeat is not None:
+                    qmel.append(repeat[0])
+                    qmur.append(repeat[1])
             tasks = [0] if kind == "Q1" or "Recall" in str(f["QMTXT"]) else []
             tasks.append(TASK_BY_LEVER[lever])
             if rng.random() < 0.3:
@@ -810,6 +824,50 @@ class QualityWorld:
         )
         del ms
         return qmel_df, qmur_df, capa_df, qmsm_df
+
+    def _repeat(
+        self,
+        f: dict[str, object],
+        cgrp: str,
+        ccod: str,
+        ctxt: str,
+        closed: np.datetime64,
+        effective: str,
+        horizon: np.datetime64,
+    ) -> tuple[dict[str, object], tuple[str, str, str, str, str, str, str, int, str]] | None:
+        """A planted recurrence of a closed CAPA's root cause on the same material, or None."""
+        rng = self.recurrence_rng
+        if rng.random() >= RECURRENCE_P[effective]:
+            return None
+        day = closed + int(rng.integers(1, RECURRENCE_WINDOW_DAYS + 1))
+        if day > horizon:
+            return None
+        done = day + int(rng.integers(1, 15))
+        qmnum = f"{self.st.next_repeat_qmnum:012d}"
+        self.st.next_repeat_qmnum += 1
+        row: dict[str, object] = {
+            "QMNUM": qmnum,
+            "QMART": "Q3",
+            "QMTXT": "Repeat nonconformance",
+            "PRIOK": "3",
+            "KUNUM": "",
+            "LIFNUM": "",
+            "MATNR": f.get("MATNR", ""),
+            "CHARG": "",
+            "MAWERK": f.get("MAWERK", ""),
+            "ZZ_ARBPL": f.get("ZZ_ARBPL", ""),
+            "PRUEFLOS": "",
+            "VBELN": "",
+            "ZZ_CRM_CASE": "",
+            "RKMNG": 0.0,
+            "QMDAT": sap(day),
+            "MZEIT": "100000",
+            "QMDAB": sap(done) if done <= horizon else "00000000",
+            "STAT": "NOCO" if done <= horizon else "OSNO",
+            "AEDAT": sap(min(done, horizon)),
+        }
+        cause = (qmnum, "0001", "0001", "5", cgrp, ccod, ctxt, int(rng.integers(2, 6)), sap(day))
+        return row, cause
 
     def _training(self, mi: int, ms: date, horizon: np.datetime64) -> pl.DataFrame:
         from simulator.world import INTERVENTION_DATE, INTERVENTION_LINE, month_start

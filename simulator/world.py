@@ -331,6 +331,18 @@ class World:
                     },
                 },
                 "capa_effectiveness_by_lever": qm.EFFECTIVE_P,
+                "capa_recurrence": {
+                    "model": "after a closed CAPA, P(repeat notification with the same root-cause code "
+                    "on the same material within window_days of closure) by effectiveness result; "
+                    "chance coincidences of cause and material come on top",
+                    "window_days": qm.RECURRENCE_WINDOW_DAYS,
+                    "p_by_effectiveness": qm.RECURRENCE_P,
+                },
+                "training_completion": {
+                    "model": "each month, each employee employed at month start completes each course "
+                    "required for the role with this probability",
+                    "monthly_p_per_required_course": qm.TRAINING_COMPLETION_P,
+                },
                 "supplier_approval_changes": [
                     {"supplier": s, "month": month_start(i).isoformat(), "status": v}
                     for s, i, v in qm.APPROVAL_CHANGES

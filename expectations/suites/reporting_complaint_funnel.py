@@ -17,6 +17,11 @@ SUITE = mart_suite(
             "sla_breach_ci_low",
             "sla_breach_ci_high",
             "reopen_rate",
+            "first_response_sla_breach_rate",
+            "any_sla_breach_rate",
+            "fcr_rate",
+            "fcr_ci_low",
+            "fcr_ci_high",
         )
     ],
     *[
@@ -28,6 +33,9 @@ SUITE = mart_suite(
             "resolve_business_hours_median",
             "resolve_business_hours_p90",
             "notify_hours_median",
+            "first_response_hours_median",
+            "first_response_business_minutes_median",
+            "resolve_business_minutes_median",
         )
     ],
     at_least("received", "classified"),
@@ -35,6 +43,8 @@ SUITE = mart_suite(
     at_least("handled", "notified"),
     at_least("sla_applicable", "sla_breached"),
     at_least("resolve_hours_p90", "resolve_hours_median"),
+    at_least("first_response_hours_p90", "first_response_hours_median"),
+    at_least("handled", "fcr_resolved"),
     key=("month_start", "channel_code", "category_l1", "priority"),
     required=("received", "sla_applicable"),
 )

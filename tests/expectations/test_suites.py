@@ -64,6 +64,8 @@ DEFECTS = {
     "raw_erp_training": f"update raw.erp_training set pernr = null where {_first('raw.erp_training')}",
     "reporting_cost_of_quality": f"update reporting.cost_of_quality set appraisal_cost = -1 where {_first('reporting.cost_of_quality')}",
     "reporting_root_cause_pareto": f"update reporting.root_cause_pareto set pareto_class = 'D' where {_first('reporting.root_cause_pareto')}",
+    "reporting_training_compliance": f"update reporting.training_compliance set compliant_trainings = required_trainings + 1 where {_first('reporting.training_compliance')}",
+    "reporting_capa_tracker": f"update reporting.capa_tracker set recurrence_rate = 1.5 where {_first('reporting.capa_tracker')}",
 }
 
 

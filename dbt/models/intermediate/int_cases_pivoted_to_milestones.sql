@@ -1,5 +1,6 @@
 -- One row per case with the first time it reached each milestone of the complaint process
--- (receive → classify → analyse → handle → notify → close) and how often it was reopened.
+-- (receive → classify → analyse → handle → notify → close), the first response (the CRM's First Response
+-- milestone completed; the classification when the CRM records no milestone) and how often it was reopened.
 with cases as (
     select * from {{ ref('stg_crm__cases') }}
 ),
@@ -10,6 +11,15 @@ history as (
 
 statuses as (
     select * from {{ ref('seed_case_statuses') }}
+),
+
+first_responses as (
+    select
+        case_id,
+        min(completed_at) as first_response_at
+    from {{ ref('stg_crm__case_milestones') }}
+    where milestone_name = 'First Response' and completed_at is not null
+    group by case_id
 ),
 
 reached as (
@@ -32,6 +42,7 @@ joined as (
     select
         cases.*,
         reached.classified_at,
+        coalesce(first_responses.first_response_at, reached.classified_at) as first_response_at,
         reached.analysed_at,
         reached.resolved_at,
         reached.customer_notified_at,
@@ -41,6 +52,7 @@ joined as (
         coalesce(reached.status_change_count, 0) as status_change_count
     from cases
     left join reached on cases.case_id = reached.case_id
+    left join first_responses on cases.case_id = first_responses.case_id
 )
 
 select * from joined

@@ -1,5 +1,6 @@
--- Each complaint stage (received → classified, received → resolved, resolved → notified) measured in
--- business minutes of the service desk's calendar: only opening hours on business days count.
+-- Each complaint stage measured in business minutes of the service desk's calendar (only opening hours on
+-- business days count): received → first response, the process stages received → classified → analysed →
+-- resolved → notified, and received → resolved as a whole.
 with complaints as (
     select * from {{ ref('int_cases_pivoted_to_milestones') }}
 ),
@@ -26,6 +27,27 @@ stages as (
         case_id,
         'resolve' as stage,
         created_at as started_at,
+        resolved_at as ended_at
+    from complaints
+    union all
+    select
+        case_id,
+        'first_response' as stage,
+        created_at as started_at,
+        first_response_at as ended_at
+    from complaints
+    union all
+    select
+        case_id,
+        'analyse' as stage,
+        classified_at as started_at,
+        analysed_at as ended_at
+    from complaints
+    union all
+    select
+        case_id,
+        'handle' as stage,
+        analysed_at as started_at,
         resolved_at as ended_at
     from complaints
     union all
@@ -90,10 +112,28 @@ pivoted as (
         case
             when complaints.customer_notified_at is not null
                 then coalesce(max(case when measured.stage = 'notify' then measured.business_minutes end), 0)
-        end as bmin_resolve_to_notify
+        end as bmin_resolve_to_notify,
+        case
+            when complaints.first_response_at is not null
+                then coalesce(max(case when measured.stage = 'first_response' then measured.business_minutes end), 0)
+        end as bmin_to_first_response,
+        case
+            when complaints.classified_at is not null and complaints.analysed_at is not null
+                then coalesce(max(case when measured.stage = 'analyse' then measured.business_minutes end), 0)
+        end as bmin_classify_to_analyse,
+        case
+            when complaints.analysed_at is not null and complaints.resolved_at is not null
+                then coalesce(max(case when measured.stage = 'handle' then measured.business_minutes end), 0)
+        end as bmin_analyse_to_resolve
     from complaints
     left join measured on complaints.case_id = measured.case_id
-    group by complaints.case_id, complaints.classified_at, complaints.resolved_at, complaints.customer_notified_at
+    group by
+        complaints.case_id,
+        complaints.first_response_at,
+        complaints.classified_at,
+        complaints.analysed_at,
+        complaints.resolved_at,
+        complaints.customer_notified_at
 )
 
 select * from pivoted

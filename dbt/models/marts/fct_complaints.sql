@@ -1,5 +1,7 @@
 -- One row per complaint case (accumulating snapshot of receive → classify → analyse → handle → notify → close),
--- with stage lags in calendar hours and the resolution SLA of its priority.
+-- with the first response, stage lags in calendar hours and business minutes, the first-response and
+-- resolution SLAs of its priority, and first-contact resolution (FCR: resolved, flagged by the CRM as
+-- resolved in the first contact, never reopened).
 with cases as (
     select * from {{ ref('int_cases_pivoted_to_milestones') }}
 ),
@@ -56,6 +58,7 @@ joined as (
         cases.batch_id,
         cases.created_at as received_at,
         cases.classified_at,
+        cases.first_response_at,
         cases.analysed_at,
         cases.resolved_at,
         cases.customer_notified_at,
@@ -63,11 +66,18 @@ joined as (
         cases.last_closed_at,
         cast(cases.created_at as date) as received_date,
         {{ hours_between('cases.created_at', 'cases.classified_at') }} as hours_to_classify,
+        {{ hours_between('cases.created_at', 'cases.first_response_at') }} as hours_to_first_response,
+        {{ hours_between('cases.classified_at', 'cases.analysed_at') }} as hours_classify_to_analyse,
+        {{ hours_between('cases.analysed_at', 'cases.resolved_at') }} as hours_analyse_to_resolve,
         {{ hours_between('cases.created_at', 'cases.resolved_at') }} as hours_to_resolve,
         {{ hours_between('cases.resolved_at', 'cases.customer_notified_at') }} as hours_resolve_to_notify,
         business_minutes.bmin_to_classify,
         business_minutes.bmin_to_resolve,
         business_minutes.bmin_resolve_to_notify,
+        business_minutes.bmin_to_first_response,
+        business_minutes.bmin_classify_to_analyse,
+        business_minutes.bmin_analyse_to_resolve,
+        sla.first_response_hours as first_response_sla_hours,
         sla.resolution_hours as resolution_sla_hours,
         sla.uses_business_hours as sla_uses_business_hours,
         cases.resolved_at is not null as is_resolved,
@@ -76,6 +86,12 @@ joined as (
             when sla.uses_business_hours then business_minutes.bmin_to_resolve > 60.0 * sla.resolution_hours
             else {{ hours_between('cases.created_at', 'cases.resolved_at') }} > sla.resolution_hours
         end as is_resolution_sla_breached,
+        case
+            when cases.first_response_at is null then null
+            when sla.uses_business_hours then business_minutes.bmin_to_first_response > 60.0 * sla.first_response_hours
+            else {{ hours_between('cases.created_at', 'cases.first_response_at') }} > sla.first_response_hours
+        end as is_first_response_sla_breached,
+        cases.resolved_at is not null and cases.is_first_contact_resolution and cases.reopen_count = 0 as is_fcr,
         cases.reopen_count,
         cases.reopen_count > 0 as is_reopened,
         cases.is_escalated,

@@ -8,12 +8,17 @@ customers as (
     select * from {{ ref('dim_customer') }}
 ),
 
+surveys as (
+    select * from {{ ref('dim_survey') }}
+),
+
 classified as (
     select
         {{ surrogate_key(['responses.response_id']) }} as survey_response_key,
         responses.response_id,
         responses.survey_id,
         responses.survey_type,
+        coalesce(surveys.survey_key, '-1') as survey_key,
         coalesce(customers.customer_key, '-1') as customer_key,
         responses.recorded_at,
         cast(responses.recorded_at as date) as response_date,
@@ -41,6 +46,7 @@ classified as (
         on responses.customer_id = customers.customer_id
             and responses.recorded_at >= customers.valid_from
             and responses.recorded_at < customers.valid_to
+    left join surveys on responses.survey_id = surveys.survey_id
 )
 
 select * from classified
