@@ -48,8 +48,8 @@ if sat is not None:
             help=ui.interval(last["csat_ci_low"], last["csat_ci_high"], "pct"),
         )
         ces_help = (
-            ui.interval(last["ces_ci_low"], last["ces_ci_high"], "pct")
-            if "ces_ci_low" in rows.columns
+            ui.interval(last["ces_agree_ci_low"], last["ces_agree_ci_high"], "pct")
+            if "ces_agree_ci_low" in rows.columns
             else None
         )
         c[2].metric("CES agree (5-7)", ui.fmt(last["ces_agree_rate"], "pct"), help=ces_help)
@@ -82,14 +82,14 @@ if sat is not None:
             ),
             width="stretch",
         )
-        if "ces_ci_low" in rows.columns:
+        if "ces_agree_ci_low" in rows.columns:
             right.altair_chart(
                 ui.band_chart(
                     rows,
                     x="month_start",
                     y="ces_agree_rate",
-                    lo="ces_ci_low",
-                    hi="ces_ci_high",
+                    lo="ces_agree_ci_low",
+                    hi="ces_agree_ci_high",
                     title="CES agree 5-7 (95 % CI)",
                     small="is_small_sample",
                 ),

@@ -64,6 +64,8 @@ DEFECTS = {
     "raw_erp_training": f"update raw.erp_training set pernr = null where {_first('raw.erp_training')}",
     "reporting_cost_of_quality": f"update reporting.cost_of_quality set appraisal_cost = -1 where {_first('reporting.cost_of_quality')}",
     "reporting_root_cause_pareto": f"update reporting.root_cause_pareto set pareto_class = 'D' where {_first('reporting.root_cause_pareto')}",
+    "reporting_complaint_funnel_summary": f"update reporting.complaint_funnel_summary set classified = received + 1 where {_first('reporting.complaint_funnel_summary')}",
+    "reporting_carrier_scorecard": f"update reporting.carrier_scorecard set otif_rate = otd_rate + 0.5 where {_first('reporting.carrier_scorecard')}",
 }
 
 
