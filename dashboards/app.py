@@ -12,14 +12,14 @@ import streamlit as st
 from dashboards import data, ui
 
 PAGES = [
-    st.Page("views/scorecard.py", title="Quality scorecard", icon="📋", default=True),
-    st.Page("views/satisfaction.py", title="Customer satisfaction", icon="🙂"),
-    st.Page("views/impact.py", title="Quality → satisfaction", icon="🔗"),
-    st.Page("views/complaints.py", title="Complaint funnel and SLA", icon="📨"),
-    st.Page("views/root_cause.py", title="Root causes and CAPA", icon="🐟"),
-    st.Page("views/suppliers.py", title="Supplier and carrier scorecards", icon="🏭"),
-    st.Page("views/spc.py", title="SPC control charts", icon="📈"),
-    st.Page("views/delivery.py", title="Delivery performance", icon="🚚"),
+    st.Page("views/scorecard.py", title="Quality scorecard", default=True),
+    st.Page("views/satisfaction.py", title="Customer satisfaction"),
+    st.Page("views/impact.py", title="Quality → satisfaction"),
+    st.Page("views/complaints.py", title="Complaint funnel and SLA"),
+    st.Page("views/root_cause.py", title="Root causes and CAPA"),
+    st.Page("views/suppliers.py", title="Supplier and carrier scorecards"),
+    st.Page("views/spc.py", title="SPC control charts"),
+    st.Page("views/delivery.py", title="Delivery performance"),
 ]
 
 

@@ -62,7 +62,8 @@ def test_sqlalchemy_read_only_uri(serving: Path) -> None:
         with engine.connect() as conn:
             n = conn.execute(sa.text("select count(*) from reporting.kpi_summary")).scalar_one()
             assert n == 5
-            assert "reporting" in sa.inspect(conn).get_schema_names()
+            # what Superset lists: schemas are qualified with the database (the file's name)
+            assert "serving.reporting" in sa.inspect(conn).get_schema_names()
             df = pd.read_sql(sa.text("select * from reporting.customer_satisfaction_monthly"), conn)
             assert {"nps", "nps_ci_low", "nps_ci_high"} <= set(df.columns)
             with pytest.raises(sa.exc.DBAPIError, match="read-only"):

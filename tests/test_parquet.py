@@ -47,7 +47,7 @@ def check_parquet_copies(home: Path) -> int:
             assert path.exists(), f"no Parquet copy of {schema}.{table}"
             query = f'select * from {schema}."{table}"'
             # Arrow types: what the file stores is what the serving table holds
-            arrow = conn.sql(query).fetch_arrow_table()
+            arrow = conn.sql(query).to_arrow_table()
             stored = pq.read_schema(path)
             assert [f.name for f in stored] == arrow.column_names, table
             for field in stored:

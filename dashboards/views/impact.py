@@ -59,9 +59,7 @@ if impact is not None:
             .mark_rule(strokeDash=[4, 4], color=ui.RED)
             .encode(x=alt.datum(1.0 if ratio else 0.0))
         )
-        st.altair_chart(
-            alt.layer(rule, point, no_effect).properties(height=110), width="stretch"
-        )
+        st.altair_chart(alt.layer(rule, point, no_effect).properties(height=110), width="stretch")
         st.dataframe(
             ui.grey_small(
                 rows[

@@ -18,7 +18,7 @@ sat = ui.mart(data.customer_satisfaction_monthly, "reporting.customer_satisfacti
 if sat is not None:
     survey = st.radio(
         "Survey",
-        sorted(sat["survey_type"].unique()),
+        sorted(sat["survey_type"].unique(), key=lambda t: (t != "post_delivery", t)),
         horizontal=True,
         format_func=lambda s: s.replace("_", "-"),
     )

@@ -74,9 +74,7 @@ if spc is not None:
             .mark_point(shape="diamond", size=160, filled=True, color=ui.RED)
             .encode(x="subgroup_start:T", y="statistic:Q", tooltip=["subgroup_start:T", "signal"])
         )
-        st.altair_chart(
-            alt.layer(*limits, stat, signals).properties(height=360), width="stretch"
-        )
+        st.altair_chart(alt.layer(*limits, stat, signals).properties(height=360), width="stretch")
         first = rows.iloc[0]
         st.caption(
             f"Limits vary with subgroup size, from the frozen Phase I baseline "
