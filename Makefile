@@ -14,7 +14,7 @@ DBT := $(BIN)/dbt
 DBT_ARGS := --project-dir $(CURDIR)/dbt --profiles-dir $(CURDIR)/dbt
 DBT_SOURCES := $(shell find dbt/models dbt/macros dbt/seeds dbt/tests dbt/snapshots -type f 2>/dev/null) dbt/dbt_project.yml
 
-.PHONY: demo test check dev dashboard lock clean venv manifest help postgres-server bench
+.PHONY: demo test check dev dashboard lock clean venv manifest help postgres-server bench chromium
 
 help:
 	@echo "make demo       simulate the sources, materialize everything, publish, print the KPIs"
@@ -50,7 +50,15 @@ postgres-server:
 		$$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y postgresql; \
 	fi
 
-test: venv manifest postgres-server
+# The dashboards are tested in a real headless browser: Debian's chromium, driven by pip playwright
+# pointed at /usr/bin/chromium (never a browser download).
+chromium:
+	@if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then \
+		SUDO=""; if [ "$$(id -u)" -ne 0 ]; then SUDO="sudo"; fi; \
+		$$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y chromium; \
+	fi
+
+test: venv manifest postgres-server chromium
 	$(BIN)/pytest
 
 check: venv manifest

@@ -27,6 +27,57 @@ class CliError(RuntimeError):
     """An expected failure, reported as one sentence."""
 
 
+# Expected failures, recognised by their message: (pattern, what to do). The first match wins.
+FIXES: tuple[tuple[str, str], ...] = (
+    (
+        r"Could not set lock on file \S*serving\.duckdb|serving\.duckdb\S* is locked",
+        "another process opened the serving file read-write: close it, or reopen it read-only "
+        "(duckdb -readonly, read_only=True, duckdb.read_only=true)",
+    ),
+    (
+        r"Could not set lock on file|Conflicting lock|is locked by another process",
+        "another process holds the build file warehouse/cqm.duckdb: stop it (a second cqm run, "
+        "or a tool that opened the build file) and point BI tools at warehouse/serving.duckdb, read-only",
+    ),
+    (
+        r"crm: cannot reach",
+        "start the CRM or correct its address: crm.url in cqm.yml, or CQM_CRM_URL",
+    ),
+    (
+        r"crm: .*HTTP 40[13]",
+        "the CRM refused the token: set crm.token in cqm.yml, or CQM_CRM_TOKEN",
+    ),
+    (
+        r"erp: cannot (open|connect|reach)",
+        "correct erp.url in cqm.yml (or CQM_ERP_URL) and check the database is reachable",
+    ),
+    (
+        r"(logistics: landing|surveys: export) folder .* does not exist",
+        "create the folder or correct logistics.path / surveys.path in cqm.yml "
+        "(CQM_LOGISTICS_DIR, CQM_SURVEYS_DIR)",
+    ),
+    (
+        r"refers to \$\{\w+\}, which is not set|cqm\.yml.*(unknown source|kind is)",
+        "fix cqm.yml or set the variable it names (README, 'Connecting your sources')",
+    ),
+    (
+        r"^check \S+ on \S+",
+        "see warehouse/validation_report.html for the failing rows, fix them at the source and "
+        "run `cqm materialize` again",
+    ),
+)
+
+
+def explain(message: str) -> str:
+    """One sentence: the message's first line and, for an expected failure, the fix."""
+    lines = message.strip().splitlines()
+    first = lines[0].rstrip(". ") if lines else message
+    for pattern, fix in FIXES:
+        if re.search(pattern, message, flags=re.IGNORECASE | re.DOTALL):
+            return f"{first}; {fix}"
+    return first
+
+
 def _home(args: argparse.Namespace | None = None) -> Path:
     home = Path(os.environ.get("CQM_HOME", str(PROJECT_ROOT))).resolve()
     os.environ["CQM_HOME"] = str(home)
@@ -123,22 +174,55 @@ def demo_sources(home: Path) -> Iterator[Path]:
                 os.environ[k] = v
 
 
+def _check_not_locked(path: Path) -> None:
+    """Fail early, in one sentence, when another process holds a lock on a DuckDB file we write."""
+    import duckdb
+
+    if not path.exists():
+        return
+    try:
+        duckdb.connect(str(path)).close()
+    except duckdb.Error as exc:
+        if "lock" not in str(exc).lower():
+            raise
+        pid = re.search(r"PID (\d+)", str(exc))
+        who = f" (PID {pid.group(1)})" if pid else ""
+        raise CliError(explain(f"{path} is locked by another process{who}")) from None
+
+
+REQUIRED_SETTINGS = {
+    ("crm", "rest"): ("url", "token"),
+    ("crm", "files"): ("path",),
+    ("erp", "sql"): ("url",),
+    ("logistics", "files"): ("path",),
+    ("surveys", "files"): ("path",),
+}
+
+
 def _check_sources_configured() -> None:
-    missing = [
-        k
-        for k in (
-            "CQM_CRM_URL",
-            "CQM_CRM_TOKEN",
-            "CQM_ERP_URL",
-            "CQM_LOGISTICS_DIR",
-            "CQM_SURVEYS_DIR",
+    """Every source has the settings its kind needs, from cqm.yml or the environment."""
+    from ingestion.common.config import ENV_OVERRIDES, ConfigError, config_path, load_sources
+
+    path = config_path()
+    if os.environ.get("CQM_CONFIG") and not path.exists():
+        raise CliError(
+            f"the config file {path} (CQM_CONFIG) does not exist: correct CQM_CONFIG or unset it "
+            "to use cqm.yml"
         )
-        if not os.environ.get(k)
-    ]
+    try:
+        sources = load_sources(path)
+    except ConfigError as exc:
+        raise CliError(explain(str(exc))) from None
+    missing = []
+    for name, cfg in sources.items():
+        for key in REQUIRED_SETTINGS.get((name, cfg.kind), ()):
+            if not cfg.get(key).resolve():
+                var = ENV_OVERRIDES.get((name, key)) or cfg.get(key).env
+                missing.append(f"{name}.{key}" + (f" (or {var})" if var else ""))
     if missing:
         raise CliError(
-            f"source settings missing: set {', '.join(missing)} (see README, 'Bring your own data'), "
-            "or use --demo to run against the simulated sources"
+            f"source settings missing: {', '.join(missing)}; set them in {path} or the environment "
+            "(README, 'Connecting your sources'), or use --demo to run against the simulated sources"
         )
 
 
@@ -200,7 +284,11 @@ def run_pipeline(home: Path, selection: list[str] | None = None) -> Any:
     if not result.success:
         reasons = [_failure_reason(ev, log_path) for ev in result.all_events]
         found = [r for r in reasons if r]
-        first = found[0] if found else f"see {log_path} or the Dagster UI (make dev) for details"
+        first = (
+            explain(found[0])
+            if found
+            else f"see {log_path} or the Dagster UI (make dev) for details"
+        )
         raise CliError(
             "the run failed and nothing was published (the previous serving file is unchanged): "
             + first
@@ -298,6 +386,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_materialize(args: argparse.Namespace) -> int:
     home = _home()
+    _check_not_locked(home / "warehouse" / "cqm.duckdb")
     if args.demo:
         with demo_sources(home):
             run_pipeline(home, args.select)
@@ -316,8 +405,12 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
     home = _home()
     build = home / "warehouse" / "cqm.duckdb"
+    if not build.exists():
+        raise CliError(f"no build file at {build}: run `cqm materialize` (or `cqm demo`) first")
+    _check_not_locked(build)
     os.environ["CQM_DUCKDB_PATH"] = str(build)
     dbt = str(Path(sys.executable).parent / "dbt")
+    print("1/3 Running the dbt tests on the build file …", flush=True)
     res = subprocess.run(
         [
             dbt,
@@ -337,7 +430,10 @@ def cmd_publish(args: argparse.Namespace) -> int:
             f"dbt tests failed, nothing was published: {(res.stdout + res.stderr).strip().splitlines()[-1:]}"
         )
     checks = []
-    for suite in SUITES.values():
+    print("2/3 Running the Great Expectations suites on marts and reporting", flush=True)
+    suites = list(SUITES.values())
+    for i, suite in enumerate(suites, start=1):
+        _bar(i - 1, len(suites), suite.name)
         r = run_suite(suite, db_path=build)
         checks.append(
             CheckRecord(
@@ -348,6 +444,8 @@ def cmd_publish(args: argparse.Namespace) -> int:
                 r.summary(),
             )
         )
+    _bar(len(suites), len(suites), "suites done")
+    print("3/3 Publishing …", flush=True)
     result = publish(
         build,
         home / "warehouse" / "serving.duckdb",
@@ -411,7 +509,12 @@ def cmd_dev(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="cqm", description="Customer Quality Warehouse: extract, build, check, publish."
+        prog="cqm",
+        description="Customer Quality Warehouse: extract, build, check, publish.",
+        epilog="Run `cqm COMMAND --help` for a command's options. Environment: CQM_HOME (where "
+        "warehouse/ lives; default the project folder), CQM_CONFIG (connector settings; default "
+        "cqm.yml), CQM_DEBUG=1 (show tracebacks instead of one-sentence errors). Exit status 0 on "
+        "success, 1 on an expected failure (the message says what to fix), 130 when interrupted.",
     )
     sub = p.add_subparsers(dest="command", required=True)
     d = sub.add_parser(
@@ -479,14 +582,9 @@ def main(argv: list[str] | None = None) -> None:
         if os.environ.get("CQM_DEBUG"):
             raise
         text = str(exc).strip().splitlines()
-        if (
-            "lock" in str(exc).lower() and "duckdb" in str(exc).lower()
-        ) or "Could not set lock" in str(exc):
-            print(
-                f"cqm: the build file is locked by another process ({text[0] if text else exc}); close that process — "
-                "BI tools should open warehouse/serving.duckdb read-only, never the build file",
-                file=sys.stderr,
-            )
+        explained = explain(str(exc))
+        if explained != (text[0].rstrip(". ") if text else str(exc)):
+            print(f"cqm: {explained}", file=sys.stderr)
         else:
             print(
                 f"cqm: {exc.__class__.__name__}: {text[0] if text else ''} (set CQM_DEBUG=1 for the traceback)",

@@ -1,54 +1,43 @@
 """Customer Quality Warehouse dashboards (Streamlit). Reads only the published serving file, read-only.
 
-This first page shows the headline KPIs and the monthly satisfaction mart; the full set of pages
-(quality scorecard, impact, complaint funnel, Pareto/CAPA, suppliers, SPC, delivery) comes with
-the analysts' issue. Every number here comes from a reporting mart, never from SQL written in the page.
+`cqm dashboard` (or `make dashboard`) serves this app on 127.0.0.1. The entry point draws the "data as
+of" line from meta.publish_log and the sidebar filters, then runs the selected page from views/. Every
+number on a page comes from a reporting mart through dashboards/data.py; pages only select rows.
 """
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
-import duckdb
 import streamlit as st
 
-ROOT = Path(__file__).resolve().parent.parent
+from dashboards import data, ui
 
-
-def serving_path() -> Path:
-    return Path(os.environ.get("CQM_HOME", str(ROOT))) / "warehouse" / "serving.duckdb"
-
-
-@st.cache_data(ttl=60)
-def load(table: str) -> object:
-    with duckdb.connect(str(serving_path()), read_only=True) as conn:
-        return conn.execute(f"select * from {table}").fetch_df()
+PAGES = [
+    st.Page("views/scorecard.py", title="Quality scorecard", default=True),
+    st.Page("views/satisfaction.py", title="Customer satisfaction"),
+    st.Page("views/impact.py", title="Quality → satisfaction"),
+    st.Page("views/complaints.py", title="Complaint funnel and SLA"),
+    st.Page("views/root_cause.py", title="Root causes and CAPA"),
+    st.Page("views/suppliers.py", title="Supplier and carrier scorecards"),
+    st.Page("views/spc.py", title="SPC control charts"),
+    st.Page("views/delivery.py", title="Delivery performance"),
+]
 
 
 def main() -> None:
     st.set_page_config(page_title="Customer Quality Warehouse", layout="wide")
-    st.title("Customer Quality Warehouse")
-    if not serving_path().exists():
-        st.error(f"No serving file at {serving_path()}: run `make demo` first.")
+    if not data.serving_path().exists():
+        st.title("Customer Quality Warehouse")
+        st.error(f"No serving file at {data.serving_path()}: run `make demo` first.")
         return
-    log = load("meta.publish_log")
+    log = data.publish_log()
+    last = log.sort_values("published_at").iloc[-1]
     st.caption(
-        f"Data as of {log['published_at'].max()} (code version {log.sort_values('published_at')['code_version'].iloc[-1]})"
-    )  # type: ignore[index]
-    kpis = load("reporting.kpi_summary")
-    st.subheader("Headline KPIs (whole period, 95 % intervals)")
-    st.dataframe(kpis, hide_index=True)
-    st.subheader("Customer satisfaction by month (all segments)")
-    sat = load("reporting.customer_satisfaction_monthly")
-    sat = sat[sat["segment"] == "All"]  # type: ignore[index]
-    st.line_chart(
-        sat,
-        x="month_start",
-        y=["csat_top2_rate", "csat_ci_low", "csat_ci_high"],
-        color=["#1f77b4", "#aec7e8", "#aec7e8"],
+        f"Data as of {last['published_at']:%Y-%m-%d %H:%M %Z} "
+        f"(publish {str(last['publish_id'])[:8]}, code version {last['code_version']}) · "
+        f"read-only from {data.serving_path()}"
     )
-    st.dataframe(sat, hide_index=True)
+    ui.sidebar_filters()
+    st.navigation(PAGES).run()
 
 
 main()

@@ -10,7 +10,14 @@ SUITE = mart_suite(
     gxe.ExpectColumnValuesToBeBetween(column="nps", min_value=-100, max_value=100, severity=BLOCK),
     *[
         gxe.ExpectColumnValuesToBeBetween(column=c, min_value=0, max_value=1, severity=BLOCK)
-        for c in ("csat_top2_rate", "csat_ci_low", "csat_ci_high", "ces_agree_rate")
+        for c in (
+            "csat_top2_rate",
+            "csat_ci_low",
+            "csat_ci_high",
+            "ces_agree_rate",
+            "ces_agree_ci_low",
+            "ces_agree_ci_high",
+        )
     ],
     at_least("nps_ci_high", "nps"),
     at_least("nps", "nps_ci_low"),

@@ -66,6 +66,8 @@ DEFECTS = {
     "reporting_root_cause_pareto": f"update reporting.root_cause_pareto set pareto_class = 'D' where {_first('reporting.root_cause_pareto')}",
     "reporting_training_compliance": f"update reporting.training_compliance set compliant_trainings = required_trainings + 1 where {_first('reporting.training_compliance')}",
     "reporting_capa_tracker": f"update reporting.capa_tracker set recurrence_rate = 1.5 where {_first('reporting.capa_tracker')}",
+    "reporting_complaint_funnel_summary": f"update reporting.complaint_funnel_summary set classified = received + 1 where {_first('reporting.complaint_funnel_summary')}",
+    "reporting_carrier_scorecard": f"update reporting.carrier_scorecard set otif_rate = otd_rate + 0.5 where {_first('reporting.carrier_scorecard')}",
 }
 
 

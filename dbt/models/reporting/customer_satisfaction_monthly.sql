@@ -95,6 +95,8 @@ kpis as (
         ces_n,
         ces_agree,
         cast({{ safe_ratio('ces_agree', 'ces_n') }} as {{ type_double() }}) as ces_agree_rate,
+        cast({{ wilson_low('ces_agree', 'ces_n') }} as {{ type_double() }}) as ces_agree_ci_low,
+        cast({{ wilson_high('ces_agree', 'ces_n') }} as {{ type_double() }}) as ces_agree_ci_high,
         ces_mean,
         nps_n < {{ var('small_sample_n') }} or csat_n < {{ var('small_sample_n') }} as is_small_sample
     from combined
