@@ -319,6 +319,11 @@ def _dbt_error(log_path: Path) -> str | None:
                 "",
             )
             return f"dbt {m.group(1)}: {detail}".rstrip(": ")
+    # an error before any model ran: the project did not parse or compile (YAML, a ref, a macro)
+    for i, line in enumerate(lines):
+        if line.endswith("Encountered an error:"):
+            detail = " ".join(x for x in lines[i + 1 : i + 4] if x)
+            return f"dbt could not load the project ({detail}); run `make check` to see where"
     return None
 
 

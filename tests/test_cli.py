@@ -156,3 +156,23 @@ def test_unreachable_crm_names_the_fix() -> None:
 def test_expected_failures_name_their_fix(message: str, fix: str) -> None:
     sentence = explain(message)
     assert fix in sentence and "\n" not in sentence
+
+
+def test_dbt_errors_in_the_run_log_become_one_sentence(tmp_path: Path) -> None:
+    from dagster_project.cli import _dbt_error
+
+    log = tmp_path / "last_run.log"
+    log.write_text(
+        "\x1b[0m21:56:17  Encountered an error:\nParsing Error\n  Semantic Manifest validation failed.\n",
+        encoding="utf-8",
+    )
+    assert _dbt_error(log) == (
+        "dbt could not load the project (Parsing Error Semantic Manifest validation failed.); "
+        "run `make check` to see where"
+    )
+    log.write_text(
+        "21:56:17  Failure in model fct_shipments (models/marts/fct_shipments.sql)\n"
+        "  Binder Error: column x not found\n",
+        encoding="utf-8",
+    )
+    assert _dbt_error(log) == "dbt model fct_shipments: Binder Error: column x not found"
