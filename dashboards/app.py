@@ -17,6 +17,7 @@ PAGES = [
     st.Page("views/impact.py", title="Quality → satisfaction"),
     st.Page("views/complaints.py", title="Complaint funnel and SLA"),
     st.Page("views/root_cause.py", title="Root causes and CAPA"),
+    st.Page("views/training.py", title="Training compliance"),
     st.Page("views/suppliers.py", title="Supplier and carrier scorecards"),
     st.Page("views/spc.py", title="SPC control charts"),
     st.Page("views/delivery.py", title="Delivery performance"),

@@ -59,6 +59,67 @@ if pareto is not None:
 st.subheader("CAPA / PDCA tracker")
 capa = ui.mart(data.capa_tracker, "reporting.capa_tracker")
 if capa is not None:
-    rows, why = ui.filter_by_columns(capa, ui.filters())
-    ui.applied(**why)
-    st.dataframe(rows, hide_index=True)
+    case_type = st.radio(
+        "Case type",
+        sorted(capa["case_type"].unique(), key=lambda t: (t != ui.ALL, t)),
+        horizontal=True,
+        key="capa_case_type",
+    )
+    rows = ui.in_period(capa[capa["case_type"] == case_type], "month_start", ui.filters())
+    last = ui.latest(rows)
+    if last is None:
+        st.warning("No CAPA cases in the selected period.")
+    else:
+        st.caption(
+            f"Open cases by PDCA phase at the end of {last['month_start']:%B %Y} (latest month in the "
+            "period); rates are over cases due, checked or closed in the month, with 95 % intervals."
+        )
+        cards = st.columns(6)
+        cards[0].metric("Open in Plan", f"{int(last['open_in_plan']):,}")
+        cards[1].metric("Open in Do", f"{int(last['open_in_do']):,}")
+        cards[2].metric("Open in Check", f"{int(last['open_in_check']):,}")
+        cards[3].metric("Open in Act", f"{int(last['open_in_act']):,}")
+        cards[4].metric("Overdue", f"{int(last['open_overdue']):,}")
+        cards[5].metric(
+            "Cycle time (median days)",
+            ui.fmt(last["cycle_time_days_median"], "num"),
+            help=f"p90 {ui.fmt(last['cycle_time_days_p90'], 'num')} days",
+        )
+        left, right = st.columns(2)
+        left.altair_chart(
+            ui.band_chart(
+                rows,
+                x="month_start",
+                y="on_time_closure_rate",
+                lo="on_time_closure_ci_low",
+                hi="on_time_closure_ci_high",
+                title="On-time closure",
+                small="is_small_sample_on_time",
+            ),
+            width="stretch",
+        )
+        right.altair_chart(
+            ui.band_chart(
+                rows,
+                x="month_start",
+                y="effectiveness_rate",
+                lo="effectiveness_ci_low",
+                hi="effectiveness_ci_high",
+                title="Verified effective at Check",
+                small="is_small_sample_effectiveness",
+            ),
+            width="stretch",
+        )
+        st.altair_chart(
+            ui.band_chart(
+                rows,
+                x="month_start",
+                y="recurrence_rate",
+                lo="recurrence_ci_low",
+                hi="recurrence_ci_high",
+                title="Recurrence after closure",
+                small="is_small_sample_recurrence",
+            ),
+            width="stretch",
+        )
+    st.dataframe(ui.grey_small(rows, "is_small_sample_on_time"), hide_index=True)

@@ -22,6 +22,7 @@ PAGES = [
         "Root causes and corrective actions",
         "CAPA / PDCA tracker",
     ),
+    ("views/training.py", "training", "Training compliance", "Training hours per employee"),
     (
         "views/suppliers.py",
         "suppliers",

@@ -87,11 +87,14 @@ def test_missing_mart_says_not_published_yet(
     with duckdb.connect(str(home / "warehouse" / "serving.duckdb")) as c:
         c.execute("drop table reporting.carrier_scorecard")
         c.execute("drop table reporting.complaint_funnel_summary")
+        c.execute("drop table reporting.capa_tracker")
+        c.execute("drop table reporting.training_compliance")
     monkeypatch.setenv("CQM_HOME", str(home))
     for page, table in (
         ("views/suppliers.py", "reporting.carrier_scorecard"),
         ("views/complaints.py", "reporting.complaint_funnel_summary"),
         ("views/root_cause.py", "reporting.capa_tracker"),
+        ("views/training.py", "reporting.training_compliance"),
     ):
         at = _run(page)
         assert not at.exception, [e.value for e in at.exception]
