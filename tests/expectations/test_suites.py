@@ -64,6 +64,11 @@ DEFECTS = {
     "raw_erp_training": f"update raw.erp_training set pernr = null where {_first('raw.erp_training')}",
     "reporting_cost_of_quality": f"update reporting.cost_of_quality set appraisal_cost = -1 where {_first('reporting.cost_of_quality')}",
     "reporting_root_cause_pareto": f"update reporting.root_cause_pareto set pareto_class = 'D' where {_first('reporting.root_cause_pareto')}",
+    "reporting_process_capability": "update reporting.process_capability set cpk_ci_low = cpk + 0.5 "
+    "where rowid in (select rowid from reporting.process_capability where cpk is not null limit 1)",
+    "reporting_supplier_ranking": f"update reporting.supplier_ranking set composite_score = 140 where {_first('reporting.supplier_ranking')}",
+    "reporting_return_cohorts": f"update reporting.return_cohorts set returned_units = shipped_units + 1 where {_first('reporting.return_cohorts')}",
+    "reporting_batch_recalls": f"update reporting.batch_recalls set return_rate = 1.5 where {_first('reporting.batch_recalls')}",
 }
 
 
