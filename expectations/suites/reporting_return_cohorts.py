@@ -26,7 +26,9 @@ SUITE = mart_suite(
     gxe.ExpectColumnPairValuesAToBeGreaterThanB(
         column_A="returned_units", column_B="quality_returned_units", or_equal=True, severity=BLOCK
     ),
-    gxe.ExpectColumnValuesToBeInSet(column="window_days", value_set=[30, 60, 90, 180], severity=BLOCK),
+    gxe.ExpectColumnValuesToBeInSet(
+        column="window_days", value_set=[30, 60, 90, 180], severity=BLOCK
+    ),
     key=("ship_month", "window_days"),
     required=("shipped_units", "is_window_complete"),
 )

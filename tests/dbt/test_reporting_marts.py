@@ -270,7 +270,9 @@ def test_cost_of_quality_adds_up(pipeline_home: Path) -> None:
         )
 
 
-def _capability_by_numpy(values: list[tuple[str, float]], lsl: float, usl: float) -> dict[str, float]:
+def _capability_by_numpy(
+    values: list[tuple[str, float]], lsl: float, usl: float
+) -> dict[str, float]:
     """Cp, Cpk, Pp, Ppk from raw values grouped into subgroups, independently of the SQL (numpy)."""
     import numpy as np
 
@@ -341,7 +343,10 @@ def test_process_capability_matches_numpy_and_recovers_the_planted_cp(pipeline_h
     before = [r for r in months if r["month_start"].isoformat() < min(shift["months"])]
     assert during and before and all(r["is_small_sample"] for r in during)
     assert sum(r["is_stable_xbar_r"] for r in during) <= 0.25 * len(during)
-    assert sum(r["cpk"] for r in during) / len(during) < sum(r["cpk"] for r in before) / len(before) - 0.2
+    assert (
+        sum(r["cpk"] for r in during) / len(during)
+        < sum(r["cpk"] for r in before) / len(before) - 0.2
+    )
 
 
 def test_supplier_ranking_puts_the_planted_poor_supplier_last(pipeline_home: Path) -> None:
@@ -355,7 +360,11 @@ def test_supplier_ranking_puts_the_planted_poor_supplier_last(pipeline_home: Pat
     assert all(r["composite_score"] > rows[-1]["composite_score"] + 10 for r in others)
     # the composite is the weighted mean of its parts (weights 0.5 / 0.3 / 0.2 from the seed)
     for r in rows:
-        parts = [(0.5, r["quality_score"]), (0.3, r["delivery_score"]), (0.2, r["responsiveness_score"])]
+        parts = [
+            (0.5, r["quality_score"]),
+            (0.3, r["delivery_score"]),
+            (0.2, r["responsiveness_score"]),
+        ]
         present = [(w, s) for w, s in parts if s is not None]
         assert r["composite_score"] == pytest.approx(
             sum(w * s for w, s in present) / sum(w for w, _ in present)

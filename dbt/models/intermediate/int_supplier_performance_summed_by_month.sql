@@ -91,17 +91,35 @@ scar_open as (
 ),
 
 spine as (
-    select month_start, supplier_id from inspection
+    select
+        month_start,
+        supplier_id
+    from inspection
     union
-    select month_start, supplier_id from delivery
+    select
+        month_start,
+        supplier_id
+    from delivery
     union
-    select month_start, supplier_id from scar_issued
+    select
+        month_start,
+        supplier_id
+    from scar_issued
     union
-    select month_start, supplier_id from scar_due
+    select
+        month_start,
+        supplier_id
+    from scar_due
     union
-    select month_start, supplier_id from scar_closed
+    select
+        month_start,
+        supplier_id
+    from scar_closed
     union
-    select month_start, supplier_id from scar_open
+    select
+        month_start,
+        supplier_id
+    from scar_open
 ),
 
 final as (

@@ -55,15 +55,7 @@ joined as (
         returns.created_date as return_date,
         shipment_lines.goods_issue_date as shipped_date,
         shipment_lines.delivered_date,
-        cast(returns.return_qty as {{ type_double() }}) as return_qty,
-        case
-            when shipment_lines.goods_issue_date is not null
-                then cast({{ days_between('shipment_lines.goods_issue_date', 'returns.created_date') }} as integer)
-        end as days_ship_to_return,
-        case
-            when shipment_lines.delivered_date is not null
-                then cast({{ days_between('shipment_lines.delivered_date', 'returns.created_date') }} as integer)
-        end as days_delivery_to_return
+        cast(returns.return_qty as {{ type_double() }}) as return_qty
     from returns
     left join reasons on returns.return_reason_code = reasons.return_reason_code
     left join shipment_lines
@@ -74,6 +66,20 @@ joined as (
             and returns.created_date >= return_products.valid_from
             and returns.created_date < return_products.valid_to
     left join batches on returns.batch_id = batches.batch_id
+),
+
+final as (
+    select
+        *,
+        case
+            when shipped_date is not null
+                then cast({{ days_between('shipped_date', 'return_date') }} as integer)
+        end as days_ship_to_return,
+        case
+            when delivered_date is not null
+                then cast({{ days_between('delivered_date', 'return_date') }} as integer)
+        end as days_delivery_to_return
+    from joined
 )
 
-select * from joined
+select * from final

@@ -334,10 +334,10 @@ final as (
         ) as ppk_ci_high,
         cast(
             case
-                when sigma_overall > 0 then 1000000.0 * (
-                    coalesce({{ norm_cdf('(spec_lsl - mean_value) / sigma_overall') }}, 0)
-                    + coalesce(1 - {{ norm_cdf('(spec_usl - mean_value) / sigma_overall') }}, 0)
-                )
+                when sigma_overall > 0
+                    then
+                        1000000.0 * coalesce({{ norm_cdf('(spec_lsl - mean_value) / sigma_overall') }}, 0)
+                        + 1000000.0 * coalesce(1 - {{ norm_cdf('(spec_usl - mean_value) / sigma_overall') }}, 0)
             end as {{ type_double() }}
         ) as expected_ppm_overall,
         cast(out_of_spec_values as bigint) as out_of_spec_values,
