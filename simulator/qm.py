@@ -133,6 +133,11 @@ EQUIPMENT_ACTION_COST = 2500.0
 RECALL_MONTH = 14
 RECALL_CHURN_HR = 1.25
 RECALL_EXPOSURE_DAYS = 180
+# supplier delivery performance on goods receipts (drawn from a stream of its own, so every other table
+# stays as it was): the poor-quality supplier also delivers late and short more often
+SUPPLIER_EXTRA_LATE_P = {"S005": 0.35}
+SUPPLIER_SHORT_SHIP_P = {"S005": 0.20}
+DEFAULT_SHORT_SHIP_P = 0.03
 
 
 def sap(d: object) -> str:
@@ -162,6 +167,8 @@ class QualityWorld:
         self.world = world
         self.rng = np.random.default_rng([world.seed, 20240])
         self.recurrence_rng = np.random.default_rng([world.seed, 20241])
+        # goods-receipt delivery performance (late / short) has its own stream: adding it changed nothing else
+        self.rng_delivery = np.random.default_rng([world.seed, 20240, 2])
         self.st = QmState()
         self.employees = self._employees()
         # current approval status per supplier and the day it was set (LFA1), filled by static_tables
@@ -345,6 +352,19 @@ class QualityWorld:
         created = inc["ENSTEHDAT"].str.to_date("%Y%m%d").to_numpy().astype("datetime64[D]")
         # PO promised date: most receipts on time or early, some late (late-share by supplier varies)
         promised = created + self.rng.integers(-4, 4, n)
+        # planted supplier delivery performance: extra lateness (promised earlier than received) and
+        # short shipments (PO quantity above the quantity received)
+        sup = inc["LIFNR"].to_numpy()
+        late_p = np.array([SUPPLIER_EXTRA_LATE_P.get(x, 0.0) for x in sup]) if n else np.zeros(0)
+        short_p = np.array([SUPPLIER_SHORT_SHIP_P.get(x, DEFAULT_SHORT_SHIP_P) for x in sup])
+        rd = self.rng_delivery
+        u_late, extra_days, u_short, short_share = (
+            rd.random(n),
+            rd.integers(3, 10, n),
+            rd.random(n),
+            rd.uniform(0.05, 0.30, n),
+        )
+        promised = np.where(u_late < late_p, promised - extra_days, promised)
         reject_share = np.where(
             inc["VBEWERTUNG"].to_numpy() == "R",
             (inc["LMENGESCH"] / inc["GESSTICHPR"]).to_numpy(),
@@ -354,6 +374,7 @@ class QualityWorld:
         rejected = np.where(
             inc["VBEWERTUNG"].to_numpy() == "R", menge, np.round(menge * reject_share)
         )
+        ordered = np.where(u_short < short_p, np.ceil(menge / (1.0 - short_share)), menge)
         gr = np.arange(self.st.next_gr, self.st.next_gr + n)
         po = np.arange(self.st.next_po, self.st.next_po + n)
         self.st.next_gr += n
@@ -374,11 +395,16 @@ class QualityWorld:
                 "ZZ_ACCEPTED_QTY": menge - rejected,
                 "ZZ_REJECTED_QTY": rejected.astype(float),
                 "EINDT": sap_arr(promised) if n else np.array([], dtype=str),
+                "ZZ_PO_QTY": ordered.astype(float),
                 "BUDAT": inc["ENSTEHDAT"],
                 "PRUEFLOS": inc["PRUEFLOS"],
                 "AEDAT": inc["ENSTEHDAT"],
             },
-            schema_overrides={"MENGE": pl.Float64, "ZZ_ACCEPTED_QTY": pl.Float64},
+            schema_overrides={
+                "MENGE": pl.Float64,
+                "ZZ_ACCEPTED_QTY": pl.Float64,
+                "ZZ_PO_QTY": pl.Float64,
+            },
         )
 
     def _defects(self, lots: pl.DataFrame) -> pl.DataFrame:

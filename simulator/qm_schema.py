@@ -148,6 +148,14 @@ QM_TABLES: tuple[Table, ...] = (
                 "promised_date",
                 "date",
             ),
+            Col(
+                "ZZ_PO_QTY",
+                "REAL",
+                "double",
+                False,
+                "quantity ordered on the PO schedule line (EKET-MENGE)",
+                "ordered_qty",
+            ),
             Col("BUDAT", "TEXT", "string", True, "posting (receipt) date", "received_date", "date"),
             Col(
                 "PRUEFLOS", "TEXT", "string", False, "incoming inspection lot", "inspection_lot_id"

@@ -1,4 +1,4 @@
-"""Supplier scorecard: acceptance rates in [0, 1], PPM in [0, 10⁶], defective ≤ inspected."""
+"""Supplier scorecard: acceptance, OTD and OTIF rates in [0, 1], PPM in [0, 10⁶], defective ≤ inspected, OTIF ≤ on time, scores in [0, 100], grades A-D."""
 
 import great_expectations.expectations as gxe
 
@@ -9,8 +9,26 @@ SUITE = mart_suite(
     "supplier_scorecard",
     *[
         gxe.ExpectColumnValuesToBeBetween(column=c, min_value=0, max_value=1, severity=BLOCK)
-        for c in ("lot_acceptance_rate", "lot_acceptance_ci_low", "lot_acceptance_ci_high")
+        for c in (
+            "lot_acceptance_rate",
+            "lot_acceptance_ci_low",
+            "lot_acceptance_ci_high",
+            "otd_rate",
+            "otd_ci_low",
+            "otd_ci_high",
+            "otif_rate",
+            "otif_ci_low",
+            "otif_ci_high",
+        )
     ],
+    *[
+        gxe.ExpectColumnValuesToBeBetween(column=c, min_value=0, max_value=100, severity=BLOCK)
+        for c in ("quality_score", "delivery_score", "responsiveness_score", "composite_score")
+    ],
+    gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+        column_A="on_time_lines", column_B="otif_lines", or_equal=True, severity=BLOCK
+    ),
+    gxe.ExpectColumnValuesToBeInSet(column="grade", value_set=["A", "B", "C", "D"], severity=BLOCK),
     *[
         gxe.ExpectColumnValuesToBeBetween(
             column=c, min_value=0, max_value=1_000_000, severity=BLOCK

@@ -76,6 +76,15 @@ class Contract:
         ]
         return f'create table if not exists {schema}."{self.table}" ({", ".join(cols)})'
 
+    def duckdb_add_columns(self, existing: set[str], schema: str = "raw") -> list[str]:
+        """ALTERs that add contract columns a landed table does not have yet (a contract gained an
+        optional column after the table was created); rows landed before keep null there."""
+        return [
+            f'alter table {schema}."{self.table}" add column "{c.name}" {DUCKDB_TYPES[c.type]}'
+            for c in self.columns
+            if c.name not in existing
+        ]
+
 
 def snake_case(name: str) -> str:
     """CamelCase / SAP / Qualtrics source names to the snake_case used in raw tables."""

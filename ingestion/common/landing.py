@@ -91,6 +91,16 @@ def land(
     """Land one batch in one transaction. `cursor` = (stream, value) is stored with it."""
     ensure_meta(conn)
     conn.execute(contract.duckdb_ddl())
+    existing = {
+        r[0]
+        for r in conn.execute(
+            "select column_name from information_schema.columns "
+            "where table_schema = 'raw' and table_name = ?",
+            [contract.table],
+        ).fetchall()
+    }
+    for alter in contract.duckdb_add_columns(existing):
+        conn.execute(alter)
     now = datetime.now(UTC)
     cols = contract.column_names
     hashed = good.with_columns(

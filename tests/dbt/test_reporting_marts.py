@@ -268,3 +268,147 @@ def test_cost_of_quality_adds_up(pipeline_home: Path) -> None:
         assert r["cost_of_poor_quality"] == pytest.approx(
             r["internal_failure_cost"] + r["external_failure_cost"]
         )
+
+
+def _capability_by_numpy(
+    values: list[tuple[str, float]], lsl: float, usl: float
+) -> dict[str, float]:
+    """Cp, Cpk, Pp, Ppk from raw values grouped into subgroups, independently of the SQL (numpy)."""
+    import numpy as np
+
+    groups: dict[str, list[float]] = {}
+    for key, v in values:
+        groups.setdefault(key, []).append(v)
+    x = np.array([v for _, v in values])
+    sizes = {len(g) for g in groups.values()}
+    d2 = {2: 1.128, 3: 1.693, 4: 2.059, 5: 2.326, 6: 2.534, 7: 2.704, 8: 2.847, 9: 2.970, 10: 3.078}
+    if len(sizes) == 1 and (size := sizes.pop()) in d2:
+        sigma_within = float(np.mean([np.ptp(g) for g in groups.values()])) / d2[size]
+    else:
+        ss = sum((len(g) - 1) * np.var(g, ddof=1) for g in groups.values() if len(g) > 1)
+        sigma_within = math.sqrt(ss / sum(len(g) - 1 for g in groups.values()))
+    mu, s = float(x.mean()), float(x.std(ddof=1))
+    return {
+        "cp": (usl - lsl) / (6 * sigma_within),
+        "cpk": min(usl - mu, mu - lsl) / (3 * sigma_within),
+        "pp": (usl - lsl) / (6 * s),
+        "ppk": min(usl - mu, mu - lsl) / (3 * s),
+    }
+
+
+def test_process_capability_matches_numpy_and_recovers_the_planted_cp(pipeline_home: Path) -> None:
+    truth = _truth(pipeline_home)["measurement_process"]
+    caps = _rows(pipeline_home, "select * from reporting.process_capability where period = 'all'")
+    assert caps and all(r["sigma_within_method"] == "rbar_d2" for r in caps)
+    values = _rows(
+        pipeline_home,
+        "select product_id, spec_lsl, spec_usl, subgroup_key, measured_value "
+        "from marts.fct_measurements where measured_value is not null",
+    )
+    by_chart: dict[tuple[str, float, float], list[tuple[str, float]]] = {}
+    for v in values:
+        by_chart.setdefault((v["product_id"], v["spec_lsl"], v["spec_usl"]), []).append(
+            (v["subgroup_key"], v["measured_value"])
+        )
+    for r in caps:
+        expected = _capability_by_numpy(
+            by_chart[(r["product_id"], r["spec_lsl"], r["spec_usl"])], r["spec_lsl"], r["spec_usl"]
+        )
+        for index, value in expected.items():
+            assert r[index] == pytest.approx(value, rel=1e-9), (r["product_id"], index)
+            assert r[f"{index}_ci_low"] <= r[index] <= r[f"{index}_ci_high"]
+    # the planted Cp per line (the process is centred, so Cpk = Cp): lines without a planted change over
+    # the whole period; intervals cover the truth for (nearly) every product, the line means sit close
+    plain = [r for r in caps if r["line_id"] not in (truth["spc_mean_shift"]["line"], "L2")]
+    covered = [
+        r["cp_ci_low"] <= truth["line_cp"][r["line_id"]] <= r["cp_ci_high"]
+        and r["cpk_ci_low"] <= truth["line_cp"][r["line_id"]] <= r["cpk_ci_high"]
+        for r in plain
+    ]
+    assert sum(covered) >= 0.8 * len(covered), (sum(covered), len(covered))
+    for line in {r["line_id"] for r in plain}:
+        cpks = [r["cpk"] for r in plain if r["line_id"] == line]
+        assert sum(cpks) / len(cpks) == pytest.approx(truth["line_cp"][line], rel=0.06), line
+    # the planted mean shift on one line shows as x-bar/R instability and a drop of Cpk in those months
+    shift = truth["spc_mean_shift"]
+    shifted_line = [r for r in caps if r["line_id"] == shift["line"]]
+    assert shifted_line and not any(r["is_stable_xbar_r"] for r in shifted_line)
+    assert sum(r["is_stable_xbar_r"] for r in plain) >= 0.6 * len(plain)
+    months = _rows(
+        pipeline_home,
+        f"select month_start, cpk, is_stable_xbar_r, is_small_sample from reporting.process_capability "
+        f"where period = 'month' and line_id = '{shift['line']}'",
+    )
+    during = [r for r in months if r["month_start"].isoformat() in shift["months"]]
+    before = [r for r in months if r["month_start"].isoformat() < min(shift["months"])]
+    assert during and before and all(r["is_small_sample"] for r in during)
+    assert sum(r["is_stable_xbar_r"] for r in during) <= 0.25 * len(during)
+    assert (
+        sum(r["cpk"] for r in during) / len(during)
+        < sum(r["cpk"] for r in before) / len(before) - 0.2
+    )
+
+
+def test_supplier_ranking_puts_the_planted_poor_supplier_last(pipeline_home: Path) -> None:
+    poor = _truth(pipeline_home)["poor_supplier"]["supplier"]
+    rows = _rows(
+        pipeline_home, "select * from reporting.supplier_ranking order by composite_rank_best_first"
+    )
+    assert rows[-1]["supplier_id"] == poor
+    assert rows[-1]["grade"] == "D" and rows[-1]["scars_issued"] > 0
+    others = rows[:-1]
+    assert all(r["composite_score"] > rows[-1]["composite_score"] + 10 for r in others)
+    # the composite is the weighted mean of its parts (weights 0.5 / 0.3 / 0.2 from the seed)
+    for r in rows:
+        parts = [
+            (0.5, r["quality_score"]),
+            (0.3, r["delivery_score"]),
+            (0.2, r["responsiveness_score"]),
+        ]
+        present = [(w, s) for w, s in parts if s is not None]
+        assert r["composite_score"] == pytest.approx(
+            sum(w * s for w, s in present) / sum(w for w, _ in present)
+        )
+    # monthly scorecard sums to the ranking (ratio of sums)
+    monthly = _rows(
+        pipeline_home,
+        f"select sum(otif_lines) as otif, sum(receipt_lines) as lines from reporting.supplier_scorecard "
+        f"where supplier_id = '{poor}'",
+    )[0]
+    assert rows[-1]["otif_rate"] == pytest.approx(monthly["otif"] / monthly["lines"])
+
+
+def test_return_cohorts_are_censored_and_show_the_recall(pipeline_home: Path) -> None:
+    recall = _truth(pipeline_home)["batch_recall"]
+    rows = _rows(pipeline_home, "select * from reporting.return_cohorts order by ship_month")
+    last = max(r["ship_month"] for r in rows)
+    for r in rows:
+        if r["ship_month"] == last:
+            assert not r["is_window_complete"] and r["return_rate"] is None
+        if r["is_window_complete"]:
+            assert r["return_rate"] == pytest.approx(r["returned_units"] / r["shipped_units"])
+    # a longer window never holds fewer returns
+    by_month: dict[Any, dict[int, float]] = {}
+    for r in rows:
+        by_month.setdefault(r["ship_month"], {})[r["window_days"]] = r["returned_units"]
+    for windows in by_month.values():
+        counts = [windows[w] for w in sorted(windows)]
+        assert counts == sorted(counts)
+    recalls = _rows(pipeline_home, "select * from reporting.batch_recalls")
+    assert {r["batch_id"] for r in recalls} == set(recall["recalled_batches"])
+    for r in recalls:
+        assert r["recall_returned_units"] > 0 and r["customers_reached"] > 0
+        assert r["recall_date"].isoformat()[:7] == recall["recall_month"][:7]
+    # the recall month's cohort stands out in the quality return rate
+    recall_rows = [
+        r
+        for r in rows
+        if r["window_days"] == 90 and r["recall_returned_units"] > 0 and r["is_window_complete"]
+    ]
+    typical = sorted(
+        r["quality_return_rate"]
+        for r in rows
+        if r["window_days"] == 90 and r["is_window_complete"] and not r["recall_returned_units"]
+    )
+    assert recall_rows and typical
+    assert max(r["quality_return_rate"] for r in recall_rows) > 3 * typical[len(typical) // 2]

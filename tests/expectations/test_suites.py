@@ -68,6 +68,11 @@ DEFECTS = {
     "reporting_capa_tracker": f"update reporting.capa_tracker set recurrence_rate = 1.5 where {_first('reporting.capa_tracker')}",
     "reporting_complaint_funnel_summary": f"update reporting.complaint_funnel_summary set classified = received + 1 where {_first('reporting.complaint_funnel_summary')}",
     "reporting_carrier_scorecard": f"update reporting.carrier_scorecard set otif_rate = otd_rate + 0.5 where {_first('reporting.carrier_scorecard')}",
+    "reporting_process_capability": "update reporting.process_capability set cpk_ci_low = cpk + 0.5 "
+    "where rowid in (select rowid from reporting.process_capability where cpk is not null limit 1)",
+    "reporting_supplier_ranking": f"update reporting.supplier_ranking set composite_score = 140 where {_first('reporting.supplier_ranking')}",
+    "reporting_return_cohorts": f"update reporting.return_cohorts set returned_units = shipped_units + 1 where {_first('reporting.return_cohorts')}",
+    "reporting_batch_recalls": f"update reporting.batch_recalls set return_rate = 1.5 where {_first('reporting.batch_recalls')}",
 }
 
 

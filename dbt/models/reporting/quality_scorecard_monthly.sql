@@ -1,7 +1,10 @@
 -- The quality scorecard per month × plant, with plant = 'All' for the company (ratio of sums, never an
 -- average of plant ratios). Inspection yields are estimated from inspection samples: FPY per stage =
 -- units passing first time / units inspected at that stage, RTY = in-process FPY × final FPY.
--- DPMO = defects / (units × opportunities per unit) × 10⁶; sigma is short-term with the 1.5σ shift.
+-- DPMO = defects / (units × opportunities per unit) × 10⁶, numerator and denominator from the same lots (lots of
+-- products without a defined number of opportunities count in neither); sigma is short-term with the 1.5σ shift
+-- (sigma_level_st_shift15), null when no defect was observed, where sigma_level_st_shift15_zero_defects_cc05 gives
+-- the level with a 0.5-defect continuity correction. FPY and incoming PPM carry Wilson intervals.
 with scopes as (
     -- every fact is counted once per plant and once more for the company total
     select 'plant' as scope
@@ -43,6 +46,12 @@ inspection as (
         sum(
             case when lots.inspection_stage = 'final' then lots.inspected_qty * products.defect_opportunities_per_unit else 0 end
         ) as final_opportunities,
+        sum(
+            case
+                when lots.inspection_stage = 'final' and products.defect_opportunities_per_unit is not null then lots.defect_count
+                else 0
+            end
+        ) as final_defects_with_opportunities,
         sum(case when lots.inspection_stage = 'in-process' then lots.inspected_qty else 0 end) as in_process_inspected,
         sum(case when lots.inspection_stage = 'in-process' then lots.defective_qty else 0 end) as in_process_defective,
         sum(case when lots.inspection_stage = 'incoming' then lots.inspected_qty else 0 end) as incoming_inspected,
@@ -135,6 +144,7 @@ joined as (
         cast(coalesce(inspection.final_defective, 0) as {{ type_double() }}) as final_defective_units,
         cast(coalesce(inspection.final_defects, 0) as {{ type_double() }}) as final_defects,
         cast(coalesce(inspection.final_opportunities, 0) as {{ type_double() }}) as final_opportunities,
+        cast(coalesce(inspection.final_defects_with_opportunities, 0) as {{ type_double() }}) as final_defects_with_opportunities,
         cast(coalesce(inspection.in_process_inspected, 0) as {{ type_double() }}) as in_process_inspected_units,
         cast(coalesce(inspection.in_process_defective, 0) as {{ type_double() }}) as in_process_defective_units,
         cast(coalesce(inspection.incoming_inspected, 0) as {{ type_double() }}) as incoming_inspected_units,
@@ -175,9 +185,9 @@ kpis as (
         cast({{ wilson_low('final_defective_units', 'final_inspected_units') }} as {{ type_double() }}) as final_defective_ci_low,
         cast({{ wilson_high('final_defective_units', 'final_inspected_units') }} as {{ type_double() }}) as final_defective_ci_high,
         cast({{ safe_ratio('final_defects', 'final_inspected_units') }} as {{ type_double() }}) as final_dpu,
-        cast(1000000.0 * {{ safe_ratio('final_defects', 'final_opportunities') }} as {{ type_double() }}) as final_dpmo,
+        cast(1000000.0 * {{ safe_ratio('final_defects_with_opportunities', 'final_opportunities') }} as {{ type_double() }}) as final_dpmo,
         cast(
-            {{ sigma_level_st_shift15("1000000.0 * " ~ safe_ratio('final_defects', 'final_opportunities')) }} as {{ type_double() }}
+            {{ sigma_level_st_shift15("1000000.0 * " ~ safe_ratio('final_defects_with_opportunities', 'final_opportunities')) }} as {{ type_double() }}
         ) as sigma_level_st_shift15,
         final_inspected_units > 0 and final_defects = 0 as is_no_defects_observed,
         cast(1 - {{ safe_ratio('in_process_defective_units', 'in_process_inspected_units') }} as {{ type_double() }}) as fpy_in_process,
@@ -206,7 +216,27 @@ kpis as (
         cast({{ safe_ratio('csat_satisfied', 'csat_n') }} as {{ type_double() }}) as csat_top2_rate,
         cast({{ wilson_low('csat_satisfied', 'csat_n') }} as {{ type_double() }}) as csat_ci_low,
         cast({{ wilson_high('csat_satisfied', 'csat_n') }} as {{ type_double() }}) as csat_ci_high,
-        nps_n < {{ var('small_sample_n') }} as is_small_survey_sample
+        nps_n < {{ var('small_sample_n') }} as is_small_survey_sample,
+        cast(
+            case
+                when final_opportunities > 0 and final_defects_with_opportunities = 0
+                    then {{ sigma_level_st_shift15("1000000.0 * 0.5 / final_opportunities") }}
+            end as {{ type_double() }}
+        ) as sigma_level_st_shift15_zero_defects_cc05,
+        cast(1 - {{ wilson_high('final_defective_units', 'final_inspected_units') }} as {{ type_double() }}) as fpy_final_ci_low,
+        cast(1 - {{ wilson_low('final_defective_units', 'final_inspected_units') }} as {{ type_double() }}) as fpy_final_ci_high,
+        cast(1 - {{ wilson_high('in_process_defective_units', 'in_process_inspected_units') }} as {{ type_double() }})
+            as fpy_in_process_ci_low,
+        cast(1 - {{ wilson_low('in_process_defective_units', 'in_process_inspected_units') }} as {{ type_double() }})
+            as fpy_in_process_ci_high,
+        cast(1000000.0 * {{ wilson_low('incoming_rejected_units', 'incoming_inspected_units') }} as {{ type_double() }})
+            as incoming_ppm_ci_low,
+        cast(1000000.0 * {{ wilson_high('incoming_rejected_units', 'incoming_inspected_units') }} as {{ type_double() }})
+            as incoming_ppm_ci_high,
+        cast({{ wilson_low('otif_lines', 'delivered_lines') }} as {{ type_double() }}) as otif_ci_low,
+        cast({{ wilson_high('otif_lines', 'delivered_lines') }} as {{ type_double() }}) as otif_ci_high,
+        final_inspected_units < {{ var('small_sample_n') }} as is_small_inspection_sample,
+        delivered_lines < {{ var('small_sample_n') }} as is_small_delivery_sample
     from joined
 )
 

@@ -24,6 +24,7 @@ renamed as (
         menge as received_qty,
         zz_accepted_qty as accepted_qty,
         zz_rejected_qty as rejected_qty,
+        zz_po_qty as ordered_qty,
         {{ sap_date('eindt') }} as promised_date,
         {{ sap_date('budat') }} as received_date,
         nullif(prueflos, '') as inspection_lot_id,
