@@ -186,18 +186,33 @@ dose_rows as (
 ),
 
 -- ---------------------------------------------------------------- quality complaint → churn (risk ratio)
+-- the outcome is observable only while orders are: the last month with an order anywhere ends the data
+-- (deliveries and complaints run on past it)
+last_order_month as (
+    select max(month_start) as month_start
+    from customer_months
+    where orders > 0
+),
+
 churn_months as (
     select
-        segment,
-        quality_complaints_prev_3m,
-        churned_next_180d,
-        lag(orders) over (partition by customer_id order by month_start) as orders_prev_month
+        customer_months.segment,
+        customer_months.quality_complaints_prev_3m,
+        case
+            when cast({{ dbt.dateadd('month', 5, 'customer_months.month_start') }} as date)
+                <= last_order_month.month_start
+                then customer_months.churned_next_180d
+        end as churned_next_180d,
+        lag(customer_months.orders) over (
+            partition by customer_months.customer_id order by customer_months.month_start
+        ) as orders_prev_month
     from customer_months
+    cross join last_order_month
 ),
 
 -- units: customer-months with an order in the month before (active when the outcome window opens, so a
 -- customer who had already left is not counted as a churner); exposure in months m-3..m-1, strictly
--- before the outcome window m..m+5; right-censored months (window past the data) excluded
+-- before the outcome window m..m+5; right-censored months (window past the last month with orders) excluded
 churn_units as (
     select
         segment as stratum,
