@@ -129,18 +129,31 @@ def demo_sources(home: Path) -> Iterator[Path]:
                 os.environ[k] = v
 
 
+# the settings each kind of source needs
+_NEEDED = {
+    ("crm", "rest"): ("url", "token"),
+    ("crm", "files"): ("path",),
+    ("erp", "sql"): ("url",),
+    ("logistics", "files"): ("path",),
+    ("surveys", "files"): ("path",),
+    ("surveys", "rest"): ("url", "token"),
+}
+
+
 def _check_sources_configured() -> None:
-    missing = [
-        k
-        for k in (
-            "CQM_CRM_URL",
-            "CQM_CRM_TOKEN",
-            "CQM_ERP_URL",
-            "CQM_LOGISTICS_DIR",
-            "CQM_SURVEYS_DIR",
-        )
-        if not os.environ.get(k)
-    ]
+    """Every setting the configured kinds need (cqm.yml, or the CQM_* variables) has a value."""
+    from ingestion.common.config import ConfigError, load_sources
+
+    try:
+        cfg = load_sources()
+    except ConfigError as exc:
+        raise CliError(str(exc)) from None
+    missing = []
+    for source, sc in cfg.items():
+        for key in _NEEDED.get((source, sc.kind), ()):
+            setting = sc.get(key)
+            if not setting.resolve():
+                missing.append(setting.env or f"sources.{source}.{key}")
     if missing:
         raise CliError(
             f"source settings missing: set {', '.join(missing)} (see README, 'Bring your own data'), "
