@@ -140,6 +140,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 def demo_sources(home: Path) -> Iterator[Path]:
     """Point the connectors at the simulated sources, serving the CRM API on 127.0.0.1 meanwhile."""
     from simulator.crm_server import start_in_thread
+    from simulator.survey_server import start_in_thread as start_survey_api
 
     src = _sources_dir(home)
     if not (src / "crm").is_dir():
@@ -153,20 +154,25 @@ def demo_sources(home: Path) -> Iterator[Path]:
         else 0.0
     )
     server = start_in_thread(src / "crm", token=DEMO_TOKEN, fail_rate=fail_rate)
+    # the surveys also as an API, for `kind: rest` in cqm.yml (the demo default reads the files)
+    survey_api = start_survey_api(src / "surveys", token=DEMO_TOKEN, fail_rate=fail_rate)
     env = {
         "CQM_CRM_URL": server.url,
         "CQM_CRM_TOKEN": DEMO_TOKEN,
         "CQM_ERP_URL": f"sqlite:///{src / 'erp' / 'erp.sqlite'}",
         "CQM_LOGISTICS_DIR": str(src / "logistics" / "inbox"),
         "CQM_SURVEYS_DIR": str(src / "surveys"),
+        "CQM_SURVEYS_URL": survey_api.url,
+        "CQM_SURVEYS_TOKEN": DEMO_TOKEN,
     }
     old = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:
         yield src
     finally:
-        server.shutdown()
-        server.server_close()
+        for srv in (server, survey_api):
+            srv.shutdown()
+            srv.server_close()
         for k, v in old.items():
             if v is None:
                 os.environ.pop(k, None)
@@ -196,6 +202,7 @@ REQUIRED_SETTINGS = {
     ("erp", "sql"): ("url",),
     ("logistics", "files"): ("path",),
     ("surveys", "files"): ("path",),
+    ("surveys", "rest"): ("url", "token"),
 }
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from ingestion.common.config import Setting, load_sources
+from ingestion.common.config import Setting, SourceConfig, load_sources
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -63,8 +63,25 @@ class FolderSource(dg.ConfigurableResource):
     path: str
 
 
+class SurveySource(FolderSource):
+    """Survey exports in a folder (kind files) or a Qualtrics-like API (kind rest: base_url, token)."""
+
+    path: str = ""
+    kind: str = "files"
+    base_url: str = ""
+    token: str = ""
+
+
 def _value(setting: Setting) -> str | dg.EnvVar:
     return dg.EnvVar(setting.env) if setting.env else (setting.value or "")
+
+
+def _survey_resource(cfg: SourceConfig) -> SurveySource:
+    if cfg.kind == "rest":
+        return SurveySource(
+            kind="rest", base_url=_value(cfg.get("url")), token=_value(cfg.get("token"))
+        )
+    return SurveySource(path=_value(cfg.get("path")))
 
 
 def default_resources() -> dict[str, object]:
@@ -84,7 +101,7 @@ def default_resources() -> dict[str, object]:
         "crm": crm_resource,
         "erp": ErpSource(url=_value(cfg["erp"].get("url"))),
         "logistics_inbox": FolderSource(path=_value(cfg["logistics"].get("path"))),
-        "survey_exports": FolderSource(path=_value(cfg["surveys"].get("path"))),
+        "survey_exports": _survey_resource(cfg["surveys"]),
         # the dbt of this virtualenv, whether or not the virtualenv is on PATH
         "dbt": DbtCliResource(
             project_dir=DBT_PROJECT, dbt_executable=str(Path(sys.executable).parent / "dbt")

@@ -12,7 +12,12 @@ Rates are shares of records; flag kinds (bom, cp1252, extra_column, missing_colu
   cp1252          the first carrier file is encoded in cp1252 (with a non-ASCII city)
   extra_column    carrier files carry an extra column (weight_lb) not in the contract
   missing_column  the post-case survey export lacks the required column ResponseId
-  http_errors     a share of CRM API requests answered 429 / 500 (written to crm/server.json)
+  http_errors     a share of CRM and survey API requests answered 429 / 500 (written to crm/server.json)
+  dst             a share of the carrier events on the days the clocks change (US zones, 2:00 local) is
+                  re-timed into the changeover night, 90 minutes either side of the change, and written in
+                  local time with the explicit daylight or standard time code (ED/ES, CD/CS, MD/MS, PD/PS),
+                  so the repeated hour of the autumn change appears twice; the true UTC instant of each
+                  re-timed event is written to dst_events.csv beside truth.json
 
 What the pipeline must do with each kind is tested in tests/ingestion/test_dirty.py.
 """
@@ -21,7 +26,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, fields
+from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import polars as pl
@@ -33,7 +41,42 @@ ALL_RATES = {
     "malformed": 0.005,
     "decimal_comma": 0.05,
     "http_errors": 0.1,
+    "dst": 0.5,
 }
+# EDI time code of the local zone -> (zone, code while daylight time, code while standard time)
+DST_CODES = {
+    "ET": ("America/New_York", "ED", "ES"),
+    "CT": ("America/Chicago", "CD", "CS"),
+    "MT": ("America/Denver", "MD", "MS"),
+    "PT": ("America/Los_Angeles", "PD", "PS"),
+}
+DST_WINDOW_MINUTES = 90
+
+
+@cache
+def change_days() -> list[str]:
+    """The days (YYYYMMDD) US clocks change: second Sunday of March, first Sunday of November."""
+    out = []
+    for year in range(2000, 2041):
+        for month, nth in ((3, 2), (11, 1)):
+            first = date(year, month, 1)
+            sunday = first + timedelta(days=(6 - first.weekday()) % 7 + 7 * (nth - 1))
+            out.append(sunday.strftime("%Y%m%d"))
+    return out
+
+
+@cache
+def dst_change_utc(day: str, zone: str) -> datetime | None:
+    """The UTC instant the clocks change on `day` (YYYYMMDD) in `zone`, or None if they do not."""
+    z = ZoneInfo(zone)
+    d = date(int(day[:4]), int(day[4:6]), int(day[6:]))
+    t = datetime(d.year, d.month, d.day, tzinfo=z).astimezone(UTC)
+    for _ in range(30):
+        nxt = t + timedelta(hours=1)
+        if t.astimezone(z).utcoffset() != nxt.astimezone(z).utcoffset():
+            return nxt.replace(minute=0, second=0)
+        t = nxt
+    return None
 
 
 @dataclass(frozen=True)
@@ -43,6 +86,7 @@ class Dirty:
     malformed: float = 0.0
     decimal_comma: float = 0.0
     http_errors: float = 0.0
+    dst: float = 0.0
     bom: bool = False
     cp1252: bool = False
     extra_column: bool = False
@@ -99,6 +143,52 @@ class DirtWriter:
         self.rng = np.random.default_rng([seed, 4242])
         self.held_back: dict[str, pl.DataFrame] = {}
         self.first_logistics_file = True
+        self.dst_events: list[tuple[str, str, str, str, str]] = []
+
+    def _dst(self, part: pl.DataFrame) -> pl.DataFrame:
+        """Re-time a share of the events on clock-change days into the changeover night."""
+        on_change_day = [
+            tc in DST_CODES and dst_change_utc(day, DST_CODES[tc][0]) is not None
+            for day, tc in zip(
+                part["event_date"].to_list(), part["time_code"].to_list(), strict=True
+            )
+        ]
+        candidates = np.flatnonzero(on_change_day)
+        if len(candidates) == 0:
+            return part
+        pick = candidates[self._mask(len(candidates), self.d.dst)]
+        offsets = self.rng.integers(-DST_WINDOW_MINUTES, DST_WINDOW_MINUTES, len(pick))
+        dates, times, codes = (part[c].to_list() for c in ("event_date", "event_time", "time_code"))
+        for i, minutes in zip(pick.tolist(), offsets.tolist(), strict=True):
+            zone, daylight, standard = DST_CODES[codes[i]]
+            change = dst_change_utc(dates[i], zone)
+            assert change is not None
+            instant = change + timedelta(minutes=minutes)
+            local = instant.astimezone(ZoneInfo(zone))
+            code = daylight if local.dst() else standard
+            self.dst_events.append(
+                (
+                    str(part["pro_number"][i]),
+                    str(part["status_code"][i]),
+                    str(part["city"][i]),
+                    local.strftime("%Y%m%d%H%M") + code,
+                    instant.strftime("%Y-%m-%dT%H:%M:00Z"),
+                )
+            )
+            dates[i], times[i], codes[i] = local.strftime("%Y%m%d"), local.strftime("%H%M"), code
+        return part.with_columns(
+            pl.Series("event_date", dates, dtype=pl.Utf8),
+            pl.Series("event_time", times, dtype=pl.Utf8),
+            pl.Series("time_code", codes, dtype=pl.Utf8),
+        )
+
+    def write_dst_truth(self, out: Path) -> None:
+        if self.d.dst > 0:
+            pl.DataFrame(
+                self.dst_events,
+                schema=["pro_number", "status_code", "city", "written_as", "event_at_utc"],
+                orient="row",
+            ).write_csv(out / "dst_events.csv")
 
     def _mask(self, n: int, rate: float) -> np.ndarray:
         if rate <= 0 or n == 0:
@@ -109,6 +199,8 @@ class DirtWriter:
         """Events of one carrier file: late ones held for the next file, duplicates, malformed."""
         d = self.d
         part = part.with_columns(pl.all().cast(pl.Utf8))
+        if d.dst > 0:
+            part = self._dst(part)
         late_before = self.held_back.pop(scac, None)
         late = self._mask(part.height, d.late)
         if late.any():

@@ -6,7 +6,9 @@ handed to writers, so memory stays bounded by one month of events whatever the s
 
 Planted effects (their true parameters go to truth.json, see `truth()`):
 - late delivery lowers post-delivery CSAT (logistic model on top-2-box) and NPS;
-- defect exposure (units received from a defective batch) raises the monthly churn hazard;
+- a justified quality complaint (observable in the CRM) raises the churn hazard for the three months
+  from the month it is filed, so the true risk ratio of churn in the 180 days after an exposed month
+  (the ATT, from both potential outcomes with common random numbers) goes to truth.json;
 - complaint handling (SLA breach) lowers post-case CSAT;
 - automated inspection on line L2 from INTERVENTION_DATE lowers its defect rate,
   line L1 (same plant, same process) is the untreated comparison;
@@ -106,8 +108,11 @@ CSAT_SEGMENT = {"Enterprise": 0.2, "Mid-market": 0.0, "SMB": -0.1}
 # post-case CSAT: logit P(csat >= 4)
 CASE_CSAT_INTERCEPT = 1.2
 CASE_CSAT_SLA_BREACH_EFFECT = -1.1
-# churn hazard ratio for a customer with defect exposure in the last 90 days
+# churn hazard ratio at a month end for a customer with a justified quality complaint filed in that month
+# or the two before it (the exposure window of the next month in fct_customer_months)
 CHURN_HR_DEFECT_EXPOSURE = 1.8
+QUALITY_REASONS = ("Functional failure", "Cosmetic defect")
+CHURN_OUTCOME_MONTHS = 6  # churn = no order in the anchor month and the 5 after it (180 days)
 INTERVENTION_DEFECT_MULTIPLIER = 0.6
 POOR_SUPPLIER_REJECT_RATE = 0.045
 SUPPLIER_REJECT_RATE = 0.006
@@ -176,7 +181,14 @@ class State:
     next_response: int = 1
     next_history: int = 1
     active: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
-    exposure_until: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype="datetime64[D]"))
+    # customer x month: orders drawn whether or not the customer is still active (common random numbers
+    # for the counterfactual), orders with a valid line, justified quality complaints by month filed,
+    # the churn draw and the hazard without the complaint effect (segment base x recall)
+    orders_drawn: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int32))
+    orders_valid: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int32))
+    complaints: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int32))
+    churn_draw: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    base_hazard: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
     churned_on: list[tuple[str, date]] = field(default_factory=list)
     recall_until: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype="datetime64[D]"))
     recalled: dict[str, np.datetime64] = field(default_factory=dict)
@@ -193,7 +205,11 @@ class World:
         n = self.master.customers.height
         self.state = State(
             active=np.ones(n, dtype=bool),
-            exposure_until=np.full(n, np.datetime64("1970-01-01"), dtype="datetime64[D]"),
+            orders_drawn=np.zeros((n, MONTHS), dtype=np.int32),
+            orders_valid=np.zeros((n, MONTHS), dtype=np.int32),
+            complaints=np.zeros((n, MONTHS + 1), dtype=np.int32),
+            churn_draw=np.ones((n, MONTHS)),
+            base_hazard=np.zeros((n, MONTHS)),
             recall_until=np.full(n, np.datetime64("1970-01-01"), dtype="datetime64[D]"),
         )
         # the quality-management entities and FCR draw from their own streams (base world unchanged)
@@ -287,11 +303,13 @@ class World:
                     "segment": CSAT_SEGMENT,
                 },
                 "defect_exposure_on_churn": {
-                    "model": "monthly hazard = base(segment) * HR^(defect units received in last 90 days > 0)",
+                    "model": "churn at the end of month k with probability base(segment) * recall HR "
+                    "* HR^(a justified quality complaint filed in months k-2..k)",
                     "hazard_ratio": CHURN_HR_DEFECT_EXPOSURE,
                     "base_monthly_hazard": BASE_CHURN_MONTHLY,
                     "orders_per_month": ORDERS_PER_MONTH,
                     "confounder": "Enterprise orders most (most exposure) and churns least",
+                    **self.churn_truth(),
                 },
                 "sla_breach_on_post_case_csat": {
                     "model": "logit P(csat>=4) = a + b_breach*is_resolution_sla_breached",
@@ -355,6 +373,71 @@ class World:
             },
         }
 
+    def churn_truth(self) -> dict[str, object]:
+        """The true effect the churn rows of reporting.quality_satisfaction_impact estimate.
+
+        Units: customer-months m that have an order in month m-1 and whose outcome window m..m+5 ends
+        within the data. Exposed: a justified quality complaint filed in months m-3..m-1. Outcome: no
+        order (with a valid line) in months m..m+5. For each exposed unit the untreated potential
+        outcome replays the months from the end of m-1 with the same churn draws and order draws
+        (common random numbers) but without the hazard increase of the complaints filed before m;
+        complaints filed from m on keep theirs. ATT risk ratio = sum Y(1) / sum Y(0) over the exposed.
+        Vectorised over customers; one pass per anchor month."""
+        st = self.state
+        n_months = st.orders_drawn.shape[1]
+        seg = self.master.customers["Segment__c"].to_numpy()
+        y1_sum = y0_sum = n_exp = n_unexp = 0
+        by_segment: dict[str, list[int]] = {s: [0, 0, 0] for s in SEGMENTS}
+        for m in range(1, n_months - CHURN_OUTCOME_MONTHS + 1):
+            unit = st.orders_valid[:, m - 1] > 0
+            exposed = unit & (st.complaints[:, max(0, m - 3) : m].sum(axis=1) > 0)
+            window = range(m, m + CHURN_OUTCOME_MONTHS)
+            y1 = st.orders_valid[:, m : m + CHURN_OUTCOME_MONTHS].sum(axis=1) == 0
+            alive_obs = np.ones(len(unit), dtype=bool)  # every unit ordered in m-1: active then
+            alive_cf = np.ones(len(unit), dtype=bool)
+            ordered_cf = np.zeros(len(unit), dtype=bool)
+            for j in window:
+                k = j - 1  # the churn draw at the end of the month before j
+                obs_exp = st.complaints[:, max(0, k - 2) : k + 1].sum(axis=1) > 0
+                cf_exp = st.complaints[:, max(m, k - 2) : k + 1].sum(axis=1) > 0
+                hz = st.base_hazard[:, k]
+                alive_obs &= ~(
+                    st.churn_draw[:, k] < hz * np.where(obs_exp, CHURN_HR_DEFECT_EXPOSURE, 1.0)
+                )
+                alive_cf &= ~(
+                    st.churn_draw[:, k] < hz * np.where(cf_exp, CHURN_HR_DEFECT_EXPOSURE, 1.0)
+                )
+                # where the customer really is active the real orders count, otherwise its draws
+                has_order = np.where(
+                    alive_obs, st.orders_valid[:, j] > 0, st.orders_drawn[:, j] > 0
+                )
+                ordered_cf |= alive_cf & has_order
+            y0 = ~ordered_cf
+            y1_sum += int(y1[exposed].sum())
+            y0_sum += int(y0[exposed].sum())
+            n_exp += int(exposed.sum())
+            n_unexp += int((unit & ~exposed).sum())
+            for s_name in SEGMENTS:
+                e = exposed & (seg == s_name)
+                by_segment[s_name][0] += int(e.sum())
+                by_segment[s_name][1] += int(y1[e].sum())
+                by_segment[s_name][2] += int(y0[e].sum())
+        return {
+            "estimand": "ATT risk ratio of no order in the 180 days (6 calendar months) from an anchor "
+            "month, exposed (justified quality complaint in the 3 months before) vs the same "
+            "customer-months without the complaints' effect; units = customer-months with an order "
+            "in the month before, outcome window within the data",
+            "att_risk_ratio_180d": (y1_sum / y0_sum) if y0_sum else None,
+            "exposed_units": n_exp,
+            "unexposed_units": n_unexp,
+            "exposed_churned": y1_sum,
+            "exposed_churned_without_exposure": y0_sum,
+            "exposed_by_segment": {
+                s_name: {"units": v[0], "churned": v[1], "churned_without_exposure": v[2]}
+                for s_name, v in by_segment.items()
+            },
+        }
+
     # ------------------------------------------------------------------ months
     def months(self) -> Iterator[Month]:
         for i in range(MONTHS):
@@ -403,8 +486,11 @@ class World:
             seg = cust["Segment__c"].to_numpy()
 
         # --- orders
-        rate = np.array([ORDERS_PER_MONTH[s] for s in seg]) * st.active
-        n_orders = rng.poisson(rate)
+        # drawn for every customer, kept only for the active: the draws of a churned customer are what
+        # it would have ordered (common random numbers for the churn counterfactual)
+        drawn = rng.poisson(np.array([ORDERS_PER_MONTH[s] for s in seg]))
+        st.orders_drawn[:, mi] = drawn
+        n_orders = drawn * st.active
         cust_idx = np.repeat(np.arange(n_cust), n_orders)
         no = len(cust_idx)
         order_day = np.array(ms, dtype="datetime64[D]") + rng.integers(0, days_in_month, no)
@@ -443,6 +529,9 @@ class World:
         l_order_day = order_day[li_order]
         promised = l_order_day + lead
         cancelled = rng.random(nl) < 0.015
+        valid_order = np.zeros(no, dtype=bool)
+        valid_order[li_order[~cancelled]] = True
+        st.orders_valid[:, mi] = np.bincount(cust_idx[valid_order], minlength=n_cust)
         line_plant = m.products["WERKS"].to_numpy()[prod_idx]
         order_lines = pl.DataFrame(
             {
@@ -613,22 +702,22 @@ class World:
                 if d > st.recall_until[c]:
                     st.recall_until[c] = d
 
-        # --- churn: exposure to defective units in the trailing 90 days raises the hazard
-        recv = defective_units > 0
-        if recv.any():
-            exp_c = cust_of_line[recv]
-            exp_d = delivered[recv] + 90
-            for c, d in zip(exp_c, exp_d, strict=True):
-                if d > st.exposure_until[c]:
-                    st.exposure_until[c] = d
-        month_end = np.datetime64(me) - 1
-        exposed = st.exposure_until >= month_end
-        hazard = (
-            np.array([BASE_CHURN_MONTHLY[s] for s in seg])
-            * np.where(exposed, CHURN_HR_DEFECT_EXPOSURE, 1.0)
-            * np.where(st.recall_until >= month_end, RECALL_CHURN_HR, 1.0)
+        # --- churn: a justified quality complaint filed this month or in the two before raises the hazard
+        if cases.height:
+            quality = (cases["Reason"].is_in(QUALITY_REASONS) & cases["Is_Justified__c"]).to_numpy()
+            acct = cases["AccountId"].to_numpy()[quality]
+            created = cases["CreatedDate"].to_numpy()[quality].astype("datetime64[M]")
+            c_month = (created - np.datetime64(START, "M")).astype(int)
+            c_cust = _index_of(cust["Id"].to_numpy(), acct)
+            np.add.at(st.complaints, (c_cust, np.minimum(c_month, MONTHS)), 1)
+        exposed = st.complaints[:, max(0, mi - 2) : mi + 1].sum(axis=1) > 0
+        base = np.array([BASE_CHURN_MONTHLY[s] for s in seg]) * np.where(
+            st.recall_until >= np.datetime64(me) - 1, RECALL_CHURN_HR, 1.0
         )
-        churn = st.active & (rng.random(n_cust) < hazard)
+        draw = rng.random(n_cust)
+        st.churn_draw[:, mi] = draw
+        st.base_hazard[:, mi] = base
+        churn = st.active & (draw < base * np.where(exposed, CHURN_HR_DEFECT_EXPOSURE, 1.0))
         st.active &= ~churn
 
         return Month(

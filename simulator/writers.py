@@ -358,6 +358,7 @@ class SourceWriter:
             path = self.out / "logistics" / "inbox" / f"{scac}_{self._last_month}_late.csv"
             path.write_bytes(late.write_csv().encode("utf-8"))
         self.dirt.write_server_config(self.out / "crm")
+        self.dirt.write_dst_truth(self.out)
         self.db.execute("VACUUM")
         self.db.close()
         truth = world.truth()

@@ -61,6 +61,8 @@ def cqm_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
         "CQM_ERP_URL",
         "CQM_LOGISTICS_DIR",
         "CQM_SURVEYS_DIR",
+        "CQM_SURVEYS_URL",
+        "CQM_SURVEYS_TOKEN",
         "CQM_DUCKDB_PATH",
     ):
         monkeypatch.delenv(var, raising=False)

@@ -7,7 +7,13 @@ from pathlib import Path
 
 import dagster as dg
 
-from dagster_project.resources import CrmSource, ErpSource, FolderSource, WarehouseResource
+from dagster_project.resources import (
+    CrmSource,
+    ErpSource,
+    FolderSource,
+    SurveySource,
+    WarehouseResource,
+)
 from ingestion.common.contract import ContractError, contracts_for
 from ingestion.common.landing import LoadResult
 
@@ -103,12 +109,19 @@ def extract_surveys(
     warehouse: WarehouseResource, survey_exports: FolderSource
 ) -> Iterator[dg.MaterializeResult]:
     from ingestion.surveys.extract import SurveyError, extract
+    from ingestion.surveys.rest import SurveyApiError
+    from ingestion.surveys.rest import extract as extract_rest
 
     try:
         with warehouse.connect() as conn:
-            results = extract(conn, Path(survey_exports.path))
+            if isinstance(survey_exports, SurveySource) and survey_exports.kind == "rest":
+                results = extract_rest(conn, survey_exports.base_url, survey_exports.token)
+            else:
+                results = extract(conn, Path(survey_exports.path))
     except (ContractError, SurveyError) as exc:
         raise _fail(exc) from exc
+    except SurveyApiError as exc:
+        raise dg.Failure(description=str(exc)) from exc
     yield from _results(results)
 
 

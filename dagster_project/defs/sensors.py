@@ -41,8 +41,9 @@ def new_files_sensor(
 ) -> dg.SensorResult | dg.SkipReason:
     seen = json.loads(context.cursor) if context.cursor else {}
     now = {
-        "logistics": fingerprints(Path(logistics_inbox.path)),
-        "surveys": fingerprints(Path(survey_exports.path)),
+        "logistics": fingerprints(Path(logistics_inbox.path)) if logistics_inbox.path else {},
+        # a survey API (kind rest) has no folder to watch: the daily schedule reads it
+        "surveys": fingerprints(Path(survey_exports.path)) if survey_exports.path else {},
     }
     changed = {
         source: sorted(n for n, fp in files.items() if seen.get(source, {}).get(n) != fp)

@@ -30,7 +30,24 @@ SUITE = raw_suite(
     "logistics_tracking_events",
     gxe.ExpectColumnValuesToBeInSet(column="status_code", value_set=KNOWN_STATUS, severity=BLOCK),
     gxe.ExpectColumnValuesToBeInSet(
-        column="time_code", value_set=["LT", "UT", "ET", "CT", "MT", "PT"], severity=BLOCK
+        column="time_code",
+        value_set=[
+            "LT",
+            "UT",
+            "ET",
+            "CT",
+            "MT",
+            "PT",
+            "ED",
+            "ES",
+            "CD",
+            "CS",
+            "MD",
+            "MS",
+            "PD",
+            "PS",
+        ],
+        severity=BLOCK,
     ),
     gxe.ExpectColumnValuesToMatchRegex(column="event_date", regex=r"^20\d{6}$", severity=BLOCK),
     gxe.ExpectColumnValuesToMatchRegex(

@@ -20,7 +20,12 @@ import yaml
 from ingestion.common.settings import PROJECT_ROOT, cqm_home
 
 SOURCES = ("crm", "erp", "logistics", "surveys")
-KINDS = {"crm": ("rest", "files"), "erp": ("sql",), "logistics": ("files",), "surveys": ("files",)}
+KINDS = {
+    "crm": ("rest", "files"),
+    "erp": ("sql",),
+    "logistics": ("files",),
+    "surveys": ("files", "rest"),
+}
 ENV_OVERRIDES: dict[tuple[str, str], str] = {
     ("crm", "url"): "CQM_CRM_URL",
     ("crm", "token"): "CQM_CRM_TOKEN",
@@ -28,6 +33,8 @@ ENV_OVERRIDES: dict[tuple[str, str], str] = {
     ("erp", "url"): "CQM_ERP_URL",
     ("logistics", "path"): "CQM_LOGISTICS_DIR",
     ("surveys", "path"): "CQM_SURVEYS_DIR",
+    ("surveys", "url"): "CQM_SURVEYS_URL",
+    ("surveys", "token"): "CQM_SURVEYS_TOKEN",
 }
 _REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 _WHOLE_REF = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$")

@@ -197,15 +197,16 @@ def test_scorecard_company_row_is_a_ratio_of_sums(pipeline_home: Path) -> None:
     assert checked > 0
 
 
-def test_churn_association_moves_in_the_direction_the_confounder_implies(
+def test_churn_rows_count_their_units_and_keep_estimates_inside_intervals(
     pipeline_home: Path,
 ) -> None:
-    """Enterprise customers order most (most exposure) and churn least: pooled, exposure looks protective;
-    within segments the harm shows. The adjusted risk ratio must lie above the naive one."""
-    naive = _impact(pipeline_home, "quality_complaint_churn", "naive")
-    adjusted = _impact(pipeline_home, "quality_complaint_churn", "mantel_haenszel")
-    assert naive["n_exposed"] > 0 and naive["n_unexposed"] > 0
-    assert adjusted["estimate"] > naive["estimate"]
+    """Churn is too rare at this scale for the planted effect; tests/dbt/test_churn_truth.py checks it
+    against the truth at a larger scale. Here: both rows exist, with their n."""
+    for method in ("naive", "mantel_haenszel"):
+        row = _impact(pipeline_home, "quality_complaint_churn", method)
+        assert row["n_exposed"] > 0 and row["n_unexposed"] > row["n_exposed"]
+        if row["estimate"] is not None:
+            assert row["ci_low"] <= row["estimate"] <= row["ci_high"]
 
 
 def test_customer_months_are_censored_at_the_end_of_the_data(pipeline_home: Path) -> None:

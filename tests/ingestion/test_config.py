@@ -67,3 +67,40 @@ def test_crm_files_connector_lands_exports_once(tiny_sources: Path, tmp_path: Pa
         assert first["crm_case_milestones"].rows_landed > 0
         again = extract_crm_files(conn, tiny_sources / "crm")
         assert all(r.rows_read == 0 for r in again.values())
+
+
+def test_surveys_rest_kind_selects_the_api_resource_with_its_token_from_the_environment(
+    tmp_path: Path, cqm_env: pytest.MonkeyPatch
+) -> None:
+    from dagster_project.resources import SurveySource, _survey_resource
+
+    path = tmp_path / "cqm.yml"
+    path.write_text(
+        "sources:\n  surveys:\n    kind: rest\n    url: https://survey.example.com\n"
+        "    token: ${SURVEY_TOKEN}\n"
+    )
+    cfg = load_sources(path, {})
+    assert cfg["surveys"].kind == "rest"
+    assert cfg["surveys"].get("token") == Setting(env="SURVEY_TOKEN"), "a secret stays a reference"
+    cqm_env.setenv("SURVEY_TOKEN", "s3cret")
+    res = _survey_resource(cfg["surveys"])
+    assert isinstance(res, SurveySource) and res.kind == "rest" and res.path == ""
+    assert res.base_url == "https://survey.example.com"
+
+
+def test_cli_asks_for_exactly_the_settings_the_configured_kinds_need(
+    tmp_path: Path, cqm_env: pytest.MonkeyPatch
+) -> None:
+    from dagster_project.cli import CliError, _check_sources_configured
+
+    path = tmp_path / "cqm.yml"
+    path.write_text(
+        "sources:\n  crm: {kind: files, path: /data/crm}\n  erp: {url: 'sqlite:////data/erp.sqlite'}\n"
+        "  logistics: {path: /data/inbox}\n"
+        "  surveys: {kind: rest, url: 'https://survey.example.com', token: '${SURVEY_TOKEN}'}\n"
+    )
+    cqm_env.setenv("CQM_CONFIG", str(path))
+    with pytest.raises(CliError, match=r"set SURVEY_TOKEN \("):
+        _check_sources_configured()
+    cqm_env.setenv("SURVEY_TOKEN", "s3cret")
+    _check_sources_configured()

@@ -26,7 +26,9 @@ def test_same_seed_same_bytes_and_other_seed_differs(tmp_path: Path) -> None:
     simulate(tmp_path / "c", 0.02, 12)
     a, b, c = _digest(tmp_path / "a"), _digest(tmp_path / "b"), _digest(tmp_path / "c")
     assert a == b
-    assert a.keys() == c.keys() and a != c
+    # which carrier-month files exist depends on the draws (12 customers at this scale)
+    fixed = {k for k in a if not k.startswith("logistics/")}
+    assert fixed == {k for k in c if not k.startswith("logistics/")} and a != c
 
 
 def test_every_source_is_written_with_a_truth_file(tiny_sources: Path) -> None:

@@ -7,7 +7,8 @@
 --   sla_breach_csat:     resolution SLA breached vs met → post-case CSAT top-2-box (risk difference);
 --                        adjusted within complaint priority.
 --   quality_complaint_churn: a justified quality complaint in the 3 months before the month → no order in the
---                        next 180 days (customer-months of active customers; right-censored months excluded);
+--                        next 180 days (customer-months with an order in the month before; right-censored
+--                        months excluded);
 --                        risk ratio, naive and Mantel-Haenszel within segment. Customer-months of one customer
 --                        are not independent, so these intervals are too narrow: read as association.
 --   automated_inspection_did: final-inspection defective rate, intervention line vs control line, before vs after
@@ -185,13 +186,40 @@ dose_rows as (
 ),
 
 -- ---------------------------------------------------------------- quality complaint → churn (risk ratio)
+-- the outcome is observable only while orders are: the last month with an order anywhere ends the data
+-- (deliveries and complaints run on past it)
+last_order_month as (
+    select max(month_start) as month_start
+    from customer_months
+    where orders > 0
+),
+
+churn_months as (
+    select
+        customer_months.segment,
+        customer_months.quality_complaints_prev_3m,
+        case
+            when cast({{ dbt.dateadd('month', 5, 'customer_months.month_start') }} as date)
+                <= last_order_month.month_start
+                then customer_months.churned_next_180d
+        end as churned_next_180d,
+        lag(customer_months.orders) over (
+            partition by customer_months.customer_id order by customer_months.month_start
+        ) as orders_prev_month
+    from customer_months
+    cross join last_order_month
+),
+
+-- units: customer-months with an order in the month before (active when the outcome window opens, so a
+-- customer who had already left is not counted as a churner); exposure in months m-3..m-1, strictly
+-- before the outcome window m..m+5; right-censored months (window past the last month with orders) excluded
 churn_units as (
     select
         segment as stratum,
         case when quality_complaints_prev_3m > 0 then 1 else 0 end as exposed,
         case when churned_next_180d then 1 else 0 end as outcome
-    from customer_months
-    where was_active_at_start and churned_next_180d is not null
+    from churn_months
+    where orders_prev_month > 0 and churned_next_180d is not null
 ),
 
 churn_strata as (
@@ -233,7 +261,9 @@ churn_rows as (
         sum(n0) as n_unexposed,
         sum(y1) * 1.0 / nullif(sum(n1), 0) as rate_exposed,
         sum(y0) * 1.0 / nullif(sum(n0), 0) as rate_unexposed,
-        ln(sum(y1 * n0 * 1.0 / n_total) / nullif(sum(y0 * n1 * 1.0 / n_total), 0)) as log_estimate,
+        case when sum(y1 * n0 * 1.0 / n_total) > 0 and sum(y0 * n1 * 1.0 / n_total) > 0
+                then ln(sum(y1 * n0 * 1.0 / n_total) / sum(y0 * n1 * 1.0 / n_total))
+        end as log_estimate,
         -- Greenland-Robins variance of log RR_MH
         sqrt(
             sum((n1 * n0 * (y1 + y0) - y1 * y0 * n_total) * 1.0 / (n_total * n_total))

@@ -1,0 +1,254 @@
+"""A Qualtrics-like survey response API over the simulated survey exports, on 127.0.0.1.
+
+GET /API/v3/surveys
+    -> {"result": {"elements": [{"id", "name", "timeZone"}], "nextPage": null}, "meta": {...}}
+GET /API/v3/surveys/<surveyId>/responses?startDate=<ISO-8601 UTC>&pageSize=<n>[&skipToken=<token>]
+    -> {"result": {"responses": [{"responseId", "values": {...}}], "nextPage": "<url>" | null}, "meta": {...}}
+
+Responses are the rows of the simulator's CSV exports (surveys/<surveyId>.csv), ordered by
+(recordedDate, responseId) and filtered on recordedDate >= startDate. `values` uses Qualtrics' JSON
+export keys (startDate, recordedDate, QID1, QID4_1, QID5_TEXT, externalDataReference, embedded data
+by name) and its timestamps are UTC (`2025-03-05T14:22:10Z`), as the real API returns them; the CSV
+export holds the same instants in the account's time zone. Dirty rows of the export (duplicates,
+malformed values, decimal commas, a missing column) are served as they are.
+
+Requests must carry `Authorization: Bearer <token>`. With fail_rate > 0 a share of requests is answered
+429 (Retry-After) or 500, as the real API does under load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import csv
+import io
+import json
+import random
+import re
+import threading
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlparse
+from zoneinfo import ZoneInfo
+
+API_PREFIX = "/API/v3/surveys"
+MAX_PAGE_SIZE = 1000
+# CSV export column -> key in the JSON export's `values`
+VALUE_KEYS = {
+    "StartDate": "startDate",
+    "EndDate": "endDate",
+    "Status": "status",
+    "IPAddress": "ipAddress",
+    "Progress": "progress",
+    "Duration (in seconds)": "duration",
+    "Finished": "finished",
+    "RecordedDate": "recordedDate",
+    "ResponseId": "_recordId",
+    "RecipientLastName": "recipientLastName",
+    "RecipientFirstName": "recipientFirstName",
+    "RecipientEmail": "recipientEmail",
+    "ExternalReference": "externalDataReference",
+    "DistributionChannel": "distributionChannel",
+    "UserLanguage": "userLanguage",
+    "Q5": "QID5_TEXT",
+}
+TIMESTAMPS = ("StartDate", "EndDate", "RecordedDate")
+_QUESTION = re.compile(r"^Q(\d+(?:_\d+)?)$")
+_INT = re.compile(r"^-?\d+$")
+
+
+def value_key(column: str) -> str:
+    if column in VALUE_KEYS:
+        return VALUE_KEYS[column]
+    m = _QUESTION.match(column)
+    return f"QID{m.group(1)}" if m else column
+
+
+def _utc_iso(local_text: str, zone: ZoneInfo) -> str:
+    try:
+        local = datetime.strptime(local_text, "%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return local_text  # served as it is, like any other bad value
+    return local.replace(tzinfo=zone).astimezone(ZoneInfo("UTC")).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _read_export(path: Path) -> tuple[str, list[dict[str, Any]]]:
+    """(time zone, responses in the JSON export's shape) of one Qualtrics-like CSV export."""
+    text = path.read_bytes().decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    header, tz = rows[0], "UTC"
+    for cell in rows[2] if len(rows) > 2 else []:
+        meta = json.loads(cell) if cell.startswith("{") else {}
+        tz = meta.get("timeZone", tz)
+    zone = ZoneInfo(tz)
+    out = []
+    for row in rows[3:]:
+        values: dict[str, Any] = {}
+        for col, cell in zip(header, row, strict=False):
+            if col in TIMESTAMPS:
+                values[value_key(col)] = _utc_iso(cell, zone)
+            elif (
+                _INT.match(cell)
+                and col not in ("ResponseId", "ExternalReference")
+                and (_QUESTION.match(col) or col in ("Status", "Progress", "Duration (in seconds)"))
+            ):
+                values[value_key(col)] = int(cell)
+            else:
+                values[value_key(col)] = cell
+        out.append({"responseId": values.get("_recordId"), "values": values})
+    return tz, out
+
+
+class SurveyData:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.surveys: dict[str, tuple[str, list[dict[str, Any]]]] = {}
+        self.reload()
+
+    def reload(self) -> None:
+        """Re-read the exports (new responses appear as the simulator or a test appends them)."""
+        surveys = {}
+        for path in sorted(self.root.glob("*.csv")):
+            tz, rows = _read_export(path)
+            rows.sort(key=lambda r: (r["values"].get("recordedDate", ""), r["responseId"] or ""))
+            surveys[path.stem] = (tz, rows)
+        self.surveys = surveys
+
+
+def _envelope(status: int, result: Any, request_id: str) -> dict[str, Any]:
+    text = {200: "OK", 401: "Unauthorized", 404: "Not Found", 429: "Too Many Requests"}
+    return {
+        "result": result,
+        "meta": {
+            "httpStatus": f"{status} - {text.get(status, 'Internal Server Error')}",
+            "requestId": request_id,
+        },
+    }
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: SurveyServer
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def _send(self, status: int, result: Any, headers: dict[str, str] | None = None) -> None:
+        with self.server.lock:
+            self.server.request_count += 1
+            rid = f"req-{self.server.request_count:08d}"
+        body = _envelope(status, result, rid)
+        if status != 200:
+            body["meta"]["error"] = {"errorMessage": str(result), "errorCode": f"Q_{status}"}
+            body["result"] = None
+        data = json.dumps(body).encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self) -> None:
+        srv = self.server
+        with srv.lock:
+            roll = srv.rng.random()
+        if self.headers.get("Authorization") != f"Bearer {srv.token}":
+            self._send(401, "Invalid or missing API token")
+            return
+        if roll < srv.fail_rate / 2:
+            self._send(429, "Too many requests", {"Retry-After": "0"})
+            return
+        if roll < srv.fail_rate:
+            self._send(500, "Internal server error")
+            return
+        url = urlparse(self.path)
+        parts = (
+            url.path[len(API_PREFIX) :].strip("/").split("/")
+            if url.path.startswith(API_PREFIX)
+            else None
+        )
+        if parts == [""]:
+            elements = [
+                {"id": sid, "name": sid.replace("_", " "), "timeZone": tz}
+                for sid, (tz, _) in srv.data.surveys.items()
+            ]
+            self._send(200, {"elements": elements, "nextPage": None})
+            return
+        if parts is None or len(parts) != 2 or parts[1] != "responses":
+            self._send(404, f"no resource {url.path}")
+            return
+        survey = parts[0]
+        if survey not in srv.data.surveys:
+            self._send(404, f"survey {survey} not found")
+            return
+        q = {k: v[0] for k, v in parse_qs(url.query).items()}
+        if "skipToken" in q:
+            state = json.loads(base64.urlsafe_b64decode(q["skipToken"].encode()).decode())
+            since, offset, size = state["since"], state["offset"], state["size"]
+        else:
+            since = q.get("startDate", "1970-01-01T00:00:00Z")
+            offset, size = 0, max(1, min(int(q.get("pageSize", str(MAX_PAGE_SIZE))), MAX_PAGE_SIZE))
+        rows = [
+            r for r in srv.data.surveys[survey][1] if r["values"].get("recordedDate", "") >= since
+        ]
+        page = rows[offset : offset + size]
+        nxt = None
+        if offset + size < len(rows):
+            token = base64.urlsafe_b64encode(
+                json.dumps({"since": since, "offset": offset + size, "size": size}).encode()
+            ).decode()
+            nxt = f"{srv.url}{API_PREFIX}/{survey}/responses?{urlencode({'skipToken': token})}"
+        self._send(200, {"responses": page, "nextPage": nxt})
+
+
+class SurveyServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(
+        self,
+        root: Path,
+        port: int = 0,
+        token: str = "demo-token",
+        fail_rate: float = 0.0,
+        seed: int = 0,
+    ) -> None:
+        super().__init__(("127.0.0.1", port), Handler)
+        self.data = SurveyData(root)
+        self.token = token
+        self.fail_rate = fail_rate
+        self.rng = random.Random(seed)
+        self.lock = threading.Lock()
+        self.request_count = 0
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+def start_in_thread(
+    root: Path, token: str = "demo-token", fail_rate: float = 0.0, port: int = 0
+) -> SurveyServer:
+    server = SurveyServer(root, port=port, token=token, fail_rate=fail_rate)
+    threading.Thread(target=server.serve_forever, name="survey-demo-server", daemon=True).start()
+    return server
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description="Serve the simulated survey exports as a REST API.")
+    p.add_argument(
+        "root", type=Path, help="folder with the survey *.csv exports (simulate's out/surveys)"
+    )
+    p.add_argument("--port", type=int, default=8766)
+    p.add_argument("--token", default="demo-token")
+    p.add_argument("--fail-rate", type=float, default=0.0)
+    a = p.parse_args()
+    server = SurveyServer(a.root, port=a.port, token=a.token, fail_rate=a.fail_rate)
+    print(f"Survey demo API on {server.url}{API_PREFIX}", flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
