@@ -75,6 +75,13 @@ def models(
     return sorted(out)
 
 
+def model_config(target_path: Path, name: str) -> dict[str, Any]:
+    """The resolved config of one model of this project, from the manifest dbt wrote."""
+    manifest = json.loads((target_path / "manifest.json").read_text(encoding="utf-8"))
+    config: dict[str, Any] = manifest["nodes"][f"model.cqm.{name}"]["config"]
+    return config
+
+
 def _norm(v: Any) -> Any:
     if isinstance(v, Decimal):
         return float(v)
