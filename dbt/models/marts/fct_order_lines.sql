@@ -38,13 +38,21 @@ stale_lines as (
 ),
 {% endif %}
 
-lines_to_build as (
+line_loads as (
     select
         order_items.order_id,
-        order_items.order_line_no
+        order_items.order_line_no,
+        greatest(order_items._loaded_at, coalesce(orders._loaded_at, order_items._loaded_at)) as source_loaded_at
     from order_items
     left join orders on order_items.order_id = orders.order_id
-    where {{ loaded_since_last_build('greatest(order_items._loaded_at, coalesce(orders._loaded_at, order_items._loaded_at))') }}
+),
+
+lines_to_build as (
+    select
+        line_loads.order_id,
+        line_loads.order_line_no
+    from line_loads
+    where {{ loaded_since_last_build('line_loads.source_loaded_at') }}
     {% if is_incremental() %}
         union
         select
@@ -69,10 +77,12 @@ joined as (
         order_items.net_amount,
         orders.currency,
         order_items.is_cancelled,
-        greatest(order_items._loaded_at, coalesce(orders._loaded_at, order_items._loaded_at)) as source_loaded_at
+        line_loads.source_loaded_at
     from order_items
     inner join lines_to_build
         on order_items.order_id = lines_to_build.order_id and order_items.order_line_no = lines_to_build.order_line_no
+    inner join line_loads
+        on order_items.order_id = line_loads.order_id and order_items.order_line_no = line_loads.order_line_no
     left join orders on order_items.order_id = orders.order_id
     left join customers
         on orders.customer_id = customers.customer_id
