@@ -91,3 +91,12 @@ def pipeline_home(tmp_path_factory: pytest.TempPathFactory, tiny_sources: Path) 
     home = make_home(tmp_path_factory.mktemp("pipeline"), tiny_sources)
     run_home(home)
     return home
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A throwaway PostgreSQL cluster on 127.0.0.1 for one test (skips locally, fails in CI, without binaries)."""
+    from tests.pg import require_pg_bin, throwaway_cluster
+
+    with throwaway_cluster(require_pg_bin()) as url:
+        yield url

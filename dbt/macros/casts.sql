@@ -15,9 +15,9 @@
     (cast({{ ts_text }} as timestamp) at time zone {{ zone_expr }})
 {%- endmacro %}
 
-{#- Day difference between two dates, as an integer. -#}
+{#- Day difference between two dates, as a bigint on every adapter (PostgreSQL's date - date is an integer). -#}
 {% macro days_between(start_date, end_date) -%}
-    {{ dbt.datediff(start_date, end_date, 'day') }}
+    cast({{ dbt.datediff(start_date, end_date, 'day') }} as {{ dbt.type_bigint() }})
 {%- endmacro %}
 
 {#- Hours between two timestamps, fractional. -#}

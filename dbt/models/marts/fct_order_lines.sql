@@ -1,4 +1,15 @@
 -- One row per sales-order line as booked (latest version; cancellations flagged).
+-- Incremental: lines whose item or header landed since the last build, and lines whose customer or product
+-- version changed since (macros/incremental.sql), are rebuilt by delete+insert on order_line_key.
+{{
+    config(
+        materialized='incremental',
+        unique_key='order_line_key',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail'
+    )
+}}
+
 with order_items as (
     select * from {{ ref('stg_erp__sales_order_items') }}
 ),
@@ -15,6 +26,42 @@ products as (
     select * from {{ ref('dim_product') }}
 ),
 
+{% if is_incremental() %}
+stale_lines as (
+    select
+        existing.order_id,
+        existing.order_line_no
+    from {{ this }} as existing
+    where
+        {{ member_is_stale('existing.customer_key', ref('dim_customer'), 'existing.order_date') }}
+        or {{ member_is_stale('existing.product_key', ref('dim_product'), 'existing.order_date') }}
+),
+{% endif %}
+
+line_loads as (
+    select
+        order_items.order_id,
+        order_items.order_line_no,
+        greatest(order_items._loaded_at, coalesce(orders._loaded_at, order_items._loaded_at)) as source_loaded_at
+    from order_items
+    left join orders on order_items.order_id = orders.order_id
+),
+
+lines_to_build as (
+    select
+        line_loads.order_id,
+        line_loads.order_line_no
+    from line_loads
+    where {{ loaded_since_last_build('line_loads.source_loaded_at') }}
+    {% if is_incremental() %}
+        union
+        select
+            stale_lines.order_id,
+            stale_lines.order_line_no
+        from stale_lines
+    {% endif %}
+),
+
 joined as (
     select
         {{ surrogate_key(['order_items.order_id', 'order_items.order_line_no']) }} as order_line_key,
@@ -29,8 +76,13 @@ joined as (
         order_items.ordered_qty,
         order_items.net_amount,
         orders.currency,
-        order_items.is_cancelled
+        order_items.is_cancelled,
+        line_loads.source_loaded_at
     from order_items
+    inner join lines_to_build
+        on order_items.order_id = lines_to_build.order_id and order_items.order_line_no = lines_to_build.order_line_no
+    inner join line_loads
+        on order_items.order_id = line_loads.order_id and order_items.order_line_no = line_loads.order_line_no
     left join orders on order_items.order_id = orders.order_id
     left join customers
         on orders.customer_id = customers.customer_id

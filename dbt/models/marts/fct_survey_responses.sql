@@ -1,5 +1,19 @@
 -- One row per valid survey response, with NPS bands (promoter 9-10, passive 7-8, detractor 0-6),
 -- CSAT top-2-box (4-5 of 5) and CES agreement (5-7 of 7).
+-- Incremental: responses that landed since the last build, and responses whose customer version changed since,
+-- are rebuilt (delete+insert on survey_response_key); responses no longer valid (e.g. later marked spam) are deleted.
+{{
+    config(
+        materialized='incremental',
+        unique_key='survey_response_key',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        post_hook=[
+            "{{ delete_rows_missing_from('response_id', 'select response_id as key from ' ~ ref('stg_surveys__responses')) }}"
+        ]
+    )
+}}
+
 with responses as (
     select * from {{ ref('stg_surveys__responses') }}
 ),
@@ -10,6 +24,25 @@ customers as (
 
 surveys as (
     select * from {{ ref('dim_survey') }}
+),
+
+{% if is_incremental() %}
+stale_responses as (
+    select existing.response_id
+    from {{ this }} as existing
+    where {{ member_is_stale('existing.customer_key', ref('dim_customer'), 'existing.recorded_at') }}
+),
+{% endif %}
+
+responses_to_build as (
+    select responses.response_id
+    from responses
+    where {{ loaded_since_last_build('responses._loaded_at') }}
+    {% if is_incremental() %}
+        union
+        select stale_responses.response_id
+        from stale_responses
+    {% endif %}
 ),
 
 classified as (
@@ -40,8 +73,10 @@ classified as (
         responses.rating_delivery_speed,
         responses.rating_service_experience,
         responses.rating_value_for_money,
-        responses.duration_seconds
+        responses.duration_seconds,
+        responses._loaded_at as source_loaded_at
     from responses
+    inner join responses_to_build on responses.response_id = responses_to_build.response_id
     left join customers
         on responses.customer_id = customers.customer_id
             and responses.recorded_at >= customers.valid_from

@@ -11,7 +11,6 @@ customers as (
 base as (
     select
         cast({{ dbt.date_trunc('month', 'responses.response_date') }} as date) as month_start,
-        responses.survey_type,
         customers.segment,
         responses.*
     from responses

@@ -16,7 +16,8 @@ renamed as (
         field as field_name,
         old_value as old_status,
         new_value as new_status,
-        created_date as changed_at
+        created_date as changed_at,
+        _loaded_at
     from deduplicated
     where version_rank = 1 and field = 'Status'
 )

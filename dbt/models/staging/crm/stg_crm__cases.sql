@@ -31,7 +31,8 @@ renamed as (
         coalesce(is_closed, false) as is_closed,
         coalesce(is_escalated, false) as is_escalated,
         coalesce(is_justified_c, true) as is_justified,
-        coalesce(first_contact_resolution_c, false) as is_first_contact_resolution
+        coalesce(first_contact_resolution_c, false) as is_first_contact_resolution,
+        _loaded_at
     from ranked
     where version_rank = 1 and not coalesce(is_deleted, false)
 )

@@ -18,7 +18,8 @@ renamed as (
         netwr as net_amount,
         werks as plant_id,
         {{ sap_date('edatu') }} as promised_date,
-        coalesce(abgru, '') <> '' as is_cancelled
+        coalesce(abgru, '') <> '' as is_cancelled,
+        _loaded_at
     from ranked
     where version_rank = 1
 )

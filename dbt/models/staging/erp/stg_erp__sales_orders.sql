@@ -15,7 +15,8 @@ renamed as (
         kunnr as customer_id,
         {{ sap_date('erdat') }} as order_date,
         vtweg as sales_channel_code,
-        waerk as currency
+        waerk as currency,
+        _loaded_at
     from ranked
     where version_rank = 1
 )

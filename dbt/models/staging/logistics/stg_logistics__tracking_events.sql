@@ -59,7 +59,8 @@ final as (
         city,
         state,
         country,
-        _source_file as source_file
+        _source_file as source_file,
+        _loaded_at
     from deduplicated
     where duplicate_rank = 1
 )

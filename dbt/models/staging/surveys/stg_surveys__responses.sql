@@ -37,7 +37,8 @@ renamed as (
         case when q4_1 between 1 and 5 then q4_1 end as rating_product_quality,
         case when q4_2 between 1 and 5 then q4_2 end as rating_delivery_speed,
         case when q4_3 between 1 and 5 then q4_3 end as rating_service_experience,
-        case when q4_4 between 1 and 5 then q4_4 end as rating_value_for_money
+        case when q4_4 between 1 and 5 then q4_4 end as rating_value_for_money,
+        _loaded_at
     from ranked
     where version_rank = 1
         and status in ('0', '4', '16')

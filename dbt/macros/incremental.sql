@@ -1,0 +1,53 @@
+{#- Incremental facts (strategy delete+insert on the fact's unique key). On an incremental run a fact rebuilds
+    1. every row whose source rows landed in raw since the newest load it already holds, minus a lookback
+       (var incremental_lookback_hours) for batches that committed after the previous build started:
+       `{{ loaded_since_last_build('greatest(a._loaded_at, b._loaded_at)') }}`;
+    2. every row whose stored dimension key is no longer right: the unknown member '-1' (the member may have
+       arrived since), or a key whose version is no longer valid at the row's event time (a type-2 change
+       was recorded since): `{{ member_is_stale('existing.customer_key', ref('dim_customer'), 'existing.order_date') }}`;
+    and a post-hook deletes rows whose natural key has left the source (`delete_rows_missing_from`).
+    Raw is append-only and staging keeps one version per natural key, so reprocessing a row twice is harmless. -#}
+
+{#- The high-water mark column every incremental fact carries. -#}
+{% macro incremental_loaded_at_column() -%}source_loaded_at{%- endmacro %}
+
+{#- A predicate on a load timestamp expression: true on a full build, "landed since the last build" otherwise. -#}
+{% macro loaded_since_last_build(loaded_at) -%}
+    {%- if is_incremental() -%}
+        {{ loaded_at }} > (
+            select
+                {{ dbt.dateadd(
+                    'hour',
+                    -1 * var('incremental_lookback_hours'),
+                    "coalesce(max(" ~ incremental_loaded_at_column() ~ "), cast('1900-01-01 00:00:00+00' as " ~ type_timestamptz() ~ "))"
+                ) }}
+            from {{ this }}
+        )
+    {%- else -%}
+        (1 = 1)
+    {%- endif -%}
+{%- endmacro %}
+
+{#- A predicate on a stored dimension key: the unknown member, a key that is gone, or (type-2 dimensions, when
+    at is given) a version that is not valid at time `at` any more (valid_from inclusive, valid_to exclusive). -#}
+{% macro member_is_stale(key_expr, dimension, at=none, dimension_key=none) -%}
+    {%- set dim_key = dimension_key or key_expr.split('.')[-1] -%}
+    ({{ key_expr }} = '-1' or not exists (
+        select 1
+        from {{ dimension }} as current_members
+        where current_members.{{ dim_key }} = {{ key_expr }}
+        {%- if at is not none %}
+            and {{ at }} >= current_members.valid_from
+            and {{ at }} < current_members.valid_to
+        {%- endif %}
+    ))
+{%- endmacro %}
+
+{#- Post-hook: delete the rows whose key is no longer produced by `keys_sql` (a select of one column `key`),
+    e.g. a survey response later marked as spam, or the history of a case deleted in the CRM. -#}
+{% macro delete_rows_missing_from(key_column, keys_sql) -%}
+    delete from {{ this }}
+    where {{ key_column }} not in (
+        select current_keys.key from ({{ keys_sql }}) as current_keys where current_keys.key is not null
+    )
+{%- endmacro %}

@@ -1,0 +1,76 @@
+-- One row per carrier tracking event (EDI 214 status; re-sent events count once, see staging), with the
+-- carrier as a conformed dimension and the status meaning from the EDI code list.
+-- Incremental: events that landed since the last build, and events whose carrier or status code was unknown,
+-- are rebuilt by delete+insert on tracking_event_key. Changing an existing code's meaning needs --full-refresh.
+{{
+    config(
+        materialized='incremental',
+        unique_key='tracking_event_key',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail'
+    )
+}}
+
+with events as (
+    select * from {{ ref('stg_logistics__tracking_events') }}
+),
+
+statuses as (
+    select * from {{ ref('seed_edi_status_codes') }}
+),
+
+carriers as (
+    select * from {{ ref('dim_carrier') }}
+),
+
+{% if is_incremental() %}
+stale_events as (
+    select existing.tracking_event_key
+    from {{ this }} as existing
+    where
+        existing.normalized_status is null
+        or {{ member_is_stale('existing.carrier_key', ref('dim_carrier')) }}
+),
+{% endif %}
+
+events_to_build as (
+    select events.tracking_event_key
+    from events
+    where {{ loaded_since_last_build('events._loaded_at') }}
+    {% if is_incremental() %}
+        union
+        select stale_events.tracking_event_key
+        from stale_events
+    {% endif %}
+),
+
+joined as (
+    select
+        events.tracking_event_key,
+        coalesce(carriers.carrier_key, '-1') as carrier_key,
+        events.carrier_scac,
+        events.tracking_number,
+        events.delivery_id,
+        events.status_code,
+        statuses.description as status_description,
+        statuses.normalized_status,
+        coalesce(statuses.is_exception, false) as is_exception,
+        coalesce(statuses.is_delivered, false) as is_delivered,
+        events.status_reason_code,
+        events.event_at,
+        events.event_local_at,
+        cast(events.event_local_at as date) as event_date,
+        events.time_code,
+        events.has_known_time_code,
+        events.city,
+        events.state,
+        events.country,
+        events.source_file,
+        events._loaded_at as source_loaded_at
+    from events
+    inner join events_to_build on events.tracking_event_key = events_to_build.tracking_event_key
+    left join statuses on events.status_code = statuses.status_code
+    left join carriers on events.carrier_scac = carriers.carrier_scac
+)
+
+select * from joined
