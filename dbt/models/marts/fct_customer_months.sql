@@ -23,8 +23,11 @@ bounds as (
     group by customer_id
 ),
 
+-- the outcome is ordering, so the data ends with the last month anyone ordered in; deliveries, complaints
+-- and surveys of orders from that month run on into the next, but a month with no orders yet is not evidence
+-- of churn: windows past this month are right-censored
 data_end as (
-    select max(month_start) as last_month from activity
+    select max(case when orders > 0 then month_start end) as last_month from activity
 ),
 
 spine as (
