@@ -91,4 +91,3 @@ def test_every_built_column_is_described_and_every_described_column_is_built(
     assert not not_built, f"the pipeline did not build: {not_built}"
     assert not undescribed, f"columns the relations output without a description: {undescribed}"
     assert not stale, f"columns described in the YAML that the relations do not output: {stale}"
-
