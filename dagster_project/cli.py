@@ -224,7 +224,7 @@ def _check_sources_configured() -> None:
     for name, cfg in sources.items():
         for key in REQUIRED_SETTINGS.get((name, cfg.kind), ()):
             if not cfg.get(key).resolve():
-                var = ENV_OVERRIDES.get((name, key)) or cfg.get(key).env
+                var = cfg.get(key).env or ENV_OVERRIDES.get((name, key))
                 missing.append(f"{name}.{key}" + (f" (or {var})" if var else ""))
     if missing:
         raise CliError(

@@ -34,6 +34,9 @@ EXCLUDED = {
 SNAPSHOT_TIME_KEYS = {
     "product_key": "hashes dbt_valid_from (snapshot time): distinct and non-null counts compared",
     "supplier_key": "hashes dbt_valid_from (snapshot time): distinct and non-null counts compared",
+    "employee_key": "hashes dbt_valid_from (snapshot time): distinct and non-null counts compared",
+    "owner_employee_key": "references employee_key: distinct and non-null counts compared",
+    "responsible_employee_key": "references employee_key: distinct and non-null counts compared",
 }
 FLOATS = ("DOUBLE", "FLOAT", "REAL")
 

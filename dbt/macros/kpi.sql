@@ -1,9 +1,11 @@
 {#- KPI formulas, defined once (reference: quality-domain.md §1). -#}
 
-{#- Wilson score interval for k successes out of n; null when n = 0; clamped to [0, 1] against rounding. -#}
+{#- Wilson score interval for k successes out of n; null when n = 0 or k is outside [0, n] (not a proportion);
+    clamped to [0, 1] against rounding. -#}
 {% macro wilson_low(k, n, z=none) -%}
     {%- set z = z or var('z95') -%}
-    case when {{ n }} > 0 and {{ k }} <= 0 then 0.0
+    case when {{ k }} > {{ n }} or {{ k }} < 0 then null
+    when {{ n }} > 0 and {{ k }} = 0 then 0.0
     when {{ n }} > 0 then greatest(0.0,
         (({{ k }} * 1.0 / {{ n }}) + {{ z }} * {{ z }} / (2.0 * {{ n }})
          - {{ z }} * sqrt(({{ k }} * 1.0 / {{ n }}) * (1 - {{ k }} * 1.0 / {{ n }}) / {{ n }} + {{ z }} * {{ z }} / (4.0 * {{ n }} * {{ n }})))
@@ -13,7 +15,8 @@
 
 {% macro wilson_high(k, n, z=none) -%}
     {%- set z = z or var('z95') -%}
-    case when {{ n }} > 0 and {{ k }} >= {{ n }} then 1.0
+    case when {{ k }} > {{ n }} or {{ k }} < 0 then null
+    when {{ n }} > 0 and {{ k }} = {{ n }} then 1.0
     when {{ n }} > 0 then least(1.0,
         (({{ k }} * 1.0 / {{ n }}) + {{ z }} * {{ z }} / (2.0 * {{ n }})
          + {{ z }} * sqrt(({{ k }} * 1.0 / {{ n }}) * (1 - {{ k }} * 1.0 / {{ n }}) / {{ n }} + {{ z }} * {{ z }} / (4.0 * {{ n }} * {{ n }})))

@@ -1,7 +1,7 @@
 {{ config(meta={"dagster": {"asset_key": ["reporting", "customer_satisfaction_monthly"]}}) }}
 -- The Wilson score interval macros (z = 1.96) against reference values computed independently
 -- (quality-domain.md §1: p̂ + z²/2n ± z·sqrt(p̂(1−p̂)/n + z²/4n²), over 1 + z²/n), including the edges:
--- k = 0 gives a lower bound of exactly 0, k = n an upper bound of exactly 1, n = 0 gives null.
+-- k = 0 gives a lower bound of exactly 0, k = n an upper bound of exactly 1, n = 0 and k > n give null.
 -- Returns the rows that miss by more than 1e-6.
 with reference as (
     select 0 as k, 10 as n, 0.0 as expected_low, 0.277540 as expected_high
@@ -32,6 +32,11 @@ empty_sample as (
         {{ wilson_low('0', '0') }} as ci_low,
         {{ wilson_high('0', '0') }} as ci_high,
         {{ safe_ratio('0', '0') }} as rate
+    union all
+    select
+        {{ wilson_low('11', '10') }} as ci_low,
+        {{ wilson_high('11', '10') }} as ci_high,
+        cast(null as {{ type_double() }}) as rate
 )
 
 select
@@ -48,7 +53,7 @@ where
     or (k = 0 and ci_low <> 0) or (k = n and ci_high <> 1)
 union all
 select
-    'null when n = 0' as check_name,
+    'null when n = 0 or k > n' as check_name,
     0 as k,
     0 as n,
     ci_low,

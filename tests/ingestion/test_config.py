@@ -100,7 +100,7 @@ def test_cli_asks_for_exactly_the_settings_the_configured_kinds_need(
         "  surveys: {kind: rest, url: 'https://survey.example.com', token: '${SURVEY_TOKEN}'}\n"
     )
     cqm_env.setenv("CQM_CONFIG", str(path))
-    with pytest.raises(CliError, match=r"set SURVEY_TOKEN \("):
+    with pytest.raises(CliError, match=r"surveys\.token \(or SURVEY_TOKEN\)"):
         _check_sources_configured()
     cqm_env.setenv("SURVEY_TOKEN", "s3cret")
     _check_sources_configured()
