@@ -428,3 +428,41 @@ def test_return_cohorts_are_censored_and_show_the_recall(pipeline_home: Path) ->
     )
     assert recall_rows and typical
     assert max(r["quality_return_rate"] for r in recall_rows) > 3 * typical[len(typical) // 2]
+
+
+def test_complaint_rates_per_unit_and_per_customer_follow_their_bases(pipeline_home: Path) -> None:
+    """Complaints per million units shipped and per 100 ordering customers, against independent sums of the facts."""
+    rows = _rows(
+        pipeline_home,
+        "select * from reporting.quality_scorecard_monthly where plant_id = 'All' order by month_start",
+    )
+    shipped = {
+        r["m"]: r["units"]
+        for r in _rows(
+            pipeline_home,
+            "select cast(date_trunc('month', goods_issue_date) as date) as m, sum(shipped_qty) as units "
+            "from marts.fct_shipments where goods_issue_date is not null group by 1",
+        )
+    }
+    customers = {
+        r["m"]: r["n"]
+        for r in _rows(
+            pipeline_home,
+            "select cast(date_trunc('month', o.order_date) as date) as m, count(distinct c.customer_id) as n "
+            "from marts.fct_order_lines o join marts.dim_customer c using (customer_key) "
+            "where not o.is_cancelled group by 1",
+        )
+    }
+    assert rows
+    for r in rows:
+        m = r["month_start"]
+        assert r["shipped_units"] == pytest.approx(float(shipped.get(m, 0)))
+        assert r["ordering_customers"] == customers.get(m, 0)
+        if r["shipped_units"] > 0:
+            assert r["complaints_per_million_units_shipped"] == pytest.approx(
+                1e6 * r["justified_complaints"] / r["shipped_units"]
+            )
+        if r["ordering_customers"] > 0:
+            assert r["complaints_per_100_ordering_customers"] == pytest.approx(
+                100 * r["justified_complaints"] / r["ordering_customers"]
+            )

@@ -28,6 +28,10 @@ complaints as (
     select * from {{ ref('fct_complaints') }}
 ),
 
+customers as (
+    select * from {{ ref('dim_customer') }}
+),
+
 order_lines as (
     select * from {{ ref('fct_order_lines') }}
 ),
@@ -90,6 +94,35 @@ orders as (
     group by
         cast({{ dbt.date_trunc('month', 'order_date') }} as date),
         case when scopes.scope = 'all' then 'All' else plant_id end
+),
+
+-- units leaving the plant in the month (goods issue): the base of complaints per million units
+shipped as (
+    select
+        cast({{ dbt.date_trunc('month', 'goods_issue_date') }} as date) as month_start,
+        case when scopes.scope = 'all' then 'All' else plant_id end as plant_id,
+        sum(shipped_qty) as shipped_units
+    from shipments
+    cross join scopes
+    where goods_issue_date is not null
+    group by
+        cast({{ dbt.date_trunc('month', 'goods_issue_date') }} as date),
+        case when scopes.scope = 'all' then 'All' else plant_id end
+),
+
+-- customers who ordered in the month (one per customer, whatever its version): the base of complaints per customer
+customer_orders as (
+    select
+        cast({{ dbt.date_trunc('month', 'order_lines.order_date') }} as date) as month_start,
+        case when scopes.scope = 'all' then 'All' else order_lines.plant_id end as plant_id,
+        count(distinct customers.customer_id) as ordering_customers
+    from order_lines
+    cross join scopes
+    inner join customers on order_lines.customer_key = customers.customer_key
+    where not order_lines.is_cancelled
+    group by
+        cast({{ dbt.date_trunc('month', 'order_lines.order_date') }} as date),
+        case when scopes.scope = 'all' then 'All' else order_lines.plant_id end
 ),
 
 complaint_counts as (
@@ -155,6 +188,8 @@ joined as (
         cast(coalesce(orders.orders, 0) as bigint) as orders,
         cast(coalesce(complaint_counts.justified_complaints, 0) as bigint) as justified_complaints,
         cast(coalesce(complaint_counts.all_complaints, 0) as bigint) as all_complaints,
+        cast(coalesce(shipped.shipped_units, 0) as {{ type_double() }}) as shipped_units,
+        cast(coalesce(customer_orders.ordering_customers, 0) as bigint) as ordering_customers,
         cast(coalesce(satisfaction.nps_n, 0) as bigint) as nps_n,
         cast(coalesce(satisfaction.promoters, 0) as bigint) as promoters,
         cast(coalesce(satisfaction.detractors, 0) as bigint) as detractors,
@@ -170,6 +205,12 @@ joined as (
     left join orders
         on spine.month_start = orders.month_start
             and coalesce(spine.plant_id, 'Unknown') = coalesce(orders.plant_id, 'Unknown')
+    left join shipped
+        on spine.month_start = shipped.month_start
+            and coalesce(spine.plant_id, 'Unknown') = coalesce(shipped.plant_id, 'Unknown')
+    left join customer_orders
+        on spine.month_start = customer_orders.month_start
+            and coalesce(spine.plant_id, 'Unknown') = coalesce(customer_orders.plant_id, 'Unknown')
     left join complaint_counts
         on spine.month_start = complaint_counts.month_start
             and coalesce(spine.plant_id, 'Unknown') = coalesce(complaint_counts.plant_id, 'Unknown')
@@ -202,6 +243,10 @@ kpis as (
         cast({{ wilson_high('on_time_lines', 'delivered_lines') }} as {{ type_double() }}) as otd_ci_high,
         cast({{ safe_ratio('otif_lines', 'delivered_lines') }} as {{ type_double() }}) as otif_rate,
         cast(1000.0 * {{ safe_ratio('justified_complaints', 'orders') }} as {{ type_double() }}) as complaints_per_1000_orders,
+        cast(1000000.0 * {{ safe_ratio('justified_complaints', 'shipped_units') }} as {{ type_double() }})
+            as complaints_per_million_units_shipped,
+        cast(100.0 * {{ safe_ratio('justified_complaints', 'ordering_customers') }} as {{ type_double() }})
+            as complaints_per_100_ordering_customers,
         cast({{ nps('promoters', 'detractors', 'nps_n') }} as {{ type_double() }}) as nps,
         cast(
             {{ nps('promoters', 'detractors', 'nps_n') }}
