@@ -20,7 +20,7 @@ ui.applied(
     period=None,
     plant=None,
     segment="control charts are per production line",
-    product_family="the control-chart mart has no product family",
+    product_family="control charts are per line; the capability table below filters by family",
 )
 spc = ui.mart(data.spc_control_chart, "reporting.spc_control_chart")
 if spc is not None:

@@ -120,3 +120,15 @@ def test_pages_hold_no_sql() -> None:
         assert "duckdb" not in text and "execute(" not in text, view
         for word in (".sum(", ".mean(", ".groupby(", ".agg(", ".count(", ".median("):
             assert word not in text, f"{view.name} aggregates ({word}); add the number to a mart"
+
+
+def test_product_family_filter_narrows_capability(
+    dashboard_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CQM_HOME", str(dashboard_home))
+    at = _run("views/spc.py")
+    family = next(o for o in at.sidebar.selectbox(key="f_family").options if o != "All")
+    at.sidebar.selectbox(key="f_family").select(family).run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = at.dataframe[-1].value
+    assert len(table) > 0 and set(table["product_family"]) == {family}

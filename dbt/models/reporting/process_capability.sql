@@ -369,6 +369,19 @@ final as (
         coalesce(sigma_within = 0, false) or coalesce(sigma_overall = 0, false) as is_zero_variance,
         n < {{ var('capability_small_sample_n') }} as is_small_sample
     from with_k
+),
+
+-- the product family as it is today, so the dashboards' product-family filter applies to capability
+families as (
+    select
+        product_id,
+        product_family
+    from {{ ref('dim_product') }}
+    where is_current
 )
 
-select * from final
+select
+    final.*,
+    coalesce(families.product_family, 'Unknown') as product_family
+from final
+left join families on final.product_id = families.product_id
