@@ -20,6 +20,8 @@ import duckdb
 
 EXCLUDED = {
     "_loaded_at": "load time, stamped by landing",
+    "source_loaded_at": "load time carried by the incremental facts (when the source row landed)",
+    "source_file": "load metadata (the carrier file an event was first loaded from)",
     "_batch_id": "load batch id, random per load",
     "_source": "load metadata (source label)",
     "_source_file": "load metadata (file/page the row came from)",
@@ -48,12 +50,9 @@ def _column_expr(name: str, dtype: str) -> str:
     if name in SNAPSHOT_TIME_KEYS:
         return f"cast(count(distinct {q}) as varchar) || '/' || cast(count({q}) as varchar)"
     if dtype.upper() in FLOATS:
-        # 9 significant digits, whatever the magnitude
-        value = (
-            f"case when {q} is null or isnan({q}) or isinf({q}) or {q} = 0 then cast({q} as varchar) "
-            f"else cast(round({q}, 8 - cast(floor(log10(abs({q}))) as integer)) as varchar) end"
-        )
-        return f"sum(hash({value}))"
+        # the column's sum to 7 significant digits: parallel aggregation changes the last bits of
+        # doubles from run to run, and rounding each value can still cross a rounding boundary
+        return f"printf('%.6e', sum(case when isnan({q}) or isinf({q}) then 0 else {q} end))"
     return f"sum(hash(cast({q} as varchar)))"
 
 
