@@ -249,13 +249,21 @@ def build(
             elif mat == "ephemeral":
                 continue
             elif kind == "snapshot":
-                # a first snapshot: every row is the current version
-                key = node["config"]["unique_key"]
+                # a first snapshot: every row is the current version, from its updated_at column (timestamp
+                # strategy) or from now (check strategy)
+                cfg = node["config"]
+                key = cfg["unique_key"]
+                since = (
+                    cfg["updated_at"]
+                    if cfg.get("strategy") == "timestamp"
+                    else "cast(now() as timestamp)"
+                )
+                until = cfg.get("dbt_valid_to_current") or "cast('9999-12-31' as timestamp)"
                 conn.execute(
                     f"create or replace table {_relation(node)} as select *, "
-                    f"md5(cast({key} as varchar) || cast(now() as varchar)) as dbt_scd_id, "
-                    "cast(now() as timestamp) as dbt_updated_at, cast(now() as timestamp) as dbt_valid_from, "
-                    f"cast('9999-12-31' as timestamp) as dbt_valid_to from ({node['compiled_code']}) as s"
+                    f"md5(cast({key} as varchar) || cast({since} as varchar)) as dbt_scd_id, "
+                    f"{since} as dbt_updated_at, {since} as dbt_valid_from, "
+                    f"{until} as dbt_valid_to from ({node['compiled_code']}) as s"
                 )
             elif mat == "view":
                 conn.execute(f"create or replace view {_relation(node)} as {node['compiled_code']}")
