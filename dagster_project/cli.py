@@ -48,6 +48,14 @@ FIXES: tuple[tuple[str, str], ...] = (
         "the CRM refused the token: set crm.token in cqm.yml, or CQM_CRM_TOKEN",
     ),
     (
+        r"surveys: cannot reach",
+        "start the survey API or correct its address: surveys.url in cqm.yml, or CQM_SURVEYS_URL",
+    ),
+    (
+        r"surveys: .*HTTP 40[13]",
+        "the survey API refused the token: set surveys.token in cqm.yml, or CQM_SURVEYS_TOKEN",
+    ),
+    (
         r"erp: cannot (open|connect|reach)",
         "correct erp.url in cqm.yml (or CQM_ERP_URL) and check the database is reachable",
     ),

@@ -10,15 +10,19 @@ requests with 429 (Retry-After) or 500, as real CRMs do under load.
 
 from __future__ import annotations
 
-import argparse
-import base64
 import json
-import random
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlparse
+from urllib.parse import ParseResult, parse_qs, urlencode
+
+from simulator.demo_api import (
+    DemoApiHandler,
+    DemoApiServer,
+    decode_page_token,
+    encode_page_token,
+    serve_from_command_line,
+)
+from simulator.demo_api import start_in_thread as start_server
 
 OBJECTS = ("Account", "AccountHistory", "Contact", "Case", "CaseHistory", "CaseMilestone")
 API_PREFIX = "/services/data/v1/query/"
@@ -55,51 +59,28 @@ class CrmData:
             self.objects[name] = rows
 
 
-class Handler(BaseHTTPRequestHandler):
+CRM_ERRORS = {
+    401: "INVALID_SESSION_ID",
+    404: "NOT_FOUND",
+    429: "REQUEST_LIMIT_EXCEEDED",
+    500: "UNKNOWN_EXCEPTION",
+}
+
+
+class Handler(DemoApiHandler):
     server: CrmServer
 
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
+    def error(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        self.send_json(status, [{"errorCode": CRM_ERRORS[status], "message": message}], headers)
 
-    def _send(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
-        data = json.dumps(body).encode("utf-8")
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        for k, v in (headers or {}).items():
-            self.send_header(k, v)
-        self.end_headers()
-        self.wfile.write(data)
-
-    def do_GET(self) -> None:
+    def route(self, url: ParseResult) -> None:
         srv = self.server
-        with srv.lock:
-            srv.request_count += 1
-            roll = srv.rng.random()
-        if self.headers.get("Authorization") != f"Bearer {srv.token}":
-            self._send(
-                401, [{"errorCode": "INVALID_SESSION_ID", "message": "Session expired or invalid"}]
-            )
-            return
-        if roll < srv.fail_rate / 2:
-            self._send(
-                429,
-                [{"errorCode": "REQUEST_LIMIT_EXCEEDED", "message": "Too many requests"}],
-                {"Retry-After": "0"},
-            )
-            return
-        if roll < srv.fail_rate:
-            self._send(
-                500, [{"errorCode": "UNKNOWN_EXCEPTION", "message": "An unexpected error occurred"}]
-            )
-            return
-        url = urlparse(self.path)
         if not url.path.startswith(API_PREFIX):
-            self._send(404, [{"errorCode": "NOT_FOUND", "message": f"no resource {url.path}"}])
+            self.error(404, f"no resource {url.path}")
             return
         obj = url.path[len(API_PREFIX) :]
         if obj not in srv.data.objects:
-            self._send(
+            self.send_json(
                 404,
                 [
                     {
@@ -111,7 +92,7 @@ class Handler(BaseHTTPRequestHandler):
             return
         q = {k: v[0] for k, v in parse_qs(url.query).items()}
         if "page" in q:
-            state = json.loads(base64.urlsafe_b64decode(q["page"].encode()).decode())
+            state = decode_page_token(q["page"])
             since, offset, limit = state["since"], state["offset"], state["limit"]
         else:
             since = _normalise_since(q.get("updated_since", "1970-01-01T00:00:00.000+0000"))
@@ -125,55 +106,34 @@ class Handler(BaseHTTPRequestHandler):
         done = offset + limit >= len(rows)
         body: dict[str, Any] = {"totalSize": len(rows), "done": done, "records": page}
         if not done:
-            token = base64.urlsafe_b64encode(
-                json.dumps({"since": since, "offset": offset + limit, "limit": limit}).encode()
-            ).decode()
+            token = encode_page_token({"since": since, "offset": offset + limit, "limit": limit})
             body["nextRecordsUrl"] = f"{API_PREFIX}{obj}?{urlencode({'page': token})}"
-        self._send(200, body)
+        self.send_json(200, body)
 
 
-class CrmServer(ThreadingHTTPServer):
-    daemon_threads = True
+class CrmServer(DemoApiServer):
+    handler = Handler
+    thread_name = "crm-demo-server"
+    data: CrmData
 
-    def __init__(
-        self,
-        root: Path,
-        port: int = 0,
-        token: str = "demo-token",
-        fail_rate: float = 0.0,
-        seed: int = 0,
-    ) -> None:
-        super().__init__(("127.0.0.1", port), Handler)
-        self.data = CrmData(root)
-        self.token = token
-        self.fail_rate = fail_rate
-        self.rng = random.Random(seed)
-        self.lock = threading.Lock()
-        self.request_count = 0
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
+    def load(self, root: Path) -> CrmData:
+        return CrmData(root)
 
 
 def start_in_thread(
     root: Path, token: str = "demo-token", fail_rate: float = 0.0, port: int = 0
 ) -> CrmServer:
-    server = CrmServer(root, port=port, token=token, fail_rate=fail_rate)
-    threading.Thread(target=server.serve_forever, name="crm-demo-server", daemon=True).start()
-    return server
+    return start_server(CrmServer, root, token, fail_rate, port)
 
 
 def main() -> None:
-    p = argparse.ArgumentParser(description="Serve the simulated CRM as a REST API on 127.0.0.1.")
-    p.add_argument("root", type=Path, help="folder with the CRM *.jsonl files (simulate's out/crm)")
-    p.add_argument("--port", type=int, default=8765)
-    p.add_argument("--token", default="demo-token")
-    p.add_argument("--fail-rate", type=float, default=0.0)
-    a = p.parse_args()
-    server = CrmServer(a.root, port=a.port, token=a.token, fail_rate=a.fail_rate)
-    print(f"CRM demo API on {server.url}{API_PREFIX}<Object>", flush=True)
-    server.serve_forever()
+    serve_from_command_line(
+        CrmServer,
+        "Serve the simulated CRM as a REST API on 127.0.0.1:",
+        "folder with the CRM *.jsonl files (simulate's out/crm)",
+        8765,
+        f"{API_PREFIX}<Object>",
+    )
 
 
 if __name__ == "__main__":

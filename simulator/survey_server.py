@@ -18,20 +18,24 @@ Requests must carry `Authorization: Bearer <token>`. With fail_rate > 0 a share 
 
 from __future__ import annotations
 
-import argparse
-import base64
 import csv
 import io
 import json
-import random
 import re
-import threading
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlparse
+from urllib.parse import ParseResult, parse_qs, urlencode
 from zoneinfo import ZoneInfo
+
+from simulator.demo_api import (
+    DemoApiHandler,
+    DemoApiServer,
+    decode_page_token,
+    encode_page_token,
+    serve_from_command_line,
+)
+from simulator.demo_api import start_in_thread as start_server
 
 API_PREFIX = "/API/v3/surveys"
 MAX_PAGE_SIZE = 1000
@@ -117,54 +121,32 @@ class SurveyData:
         self.surveys = surveys
 
 
-def _envelope(status: int, result: Any, request_id: str) -> dict[str, Any]:
-    text = {200: "OK", 401: "Unauthorized", 404: "Not Found", 429: "Too Many Requests"}
-    return {
-        "result": result,
-        "meta": {
-            "httpStatus": f"{status} - {text.get(status, 'Internal Server Error')}",
-            "requestId": request_id,
-        },
-    }
+STATUS_TEXT = {
+    200: "OK",
+    401: "Unauthorized",
+    404: "Not Found",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+}
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(DemoApiHandler):
     server: SurveyServer
 
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
+    def _envelope(self, status: int, result: Any) -> dict[str, Any]:
+        meta: dict[str, Any] = {
+            "httpStatus": f"{status} - {STATUS_TEXT[status]}",
+            "requestId": f"req-{self.request_no:08d}",
+        }
+        return {"result": result, "meta": meta}
 
-    def _send(self, status: int, result: Any, headers: dict[str, str] | None = None) -> None:
-        with self.server.lock:
-            self.server.request_count += 1
-            rid = f"req-{self.server.request_count:08d}"
-        body = _envelope(status, result, rid)
-        if status != 200:
-            body["meta"]["error"] = {"errorMessage": str(result), "errorCode": f"Q_{status}"}
-            body["result"] = None
-        data = json.dumps(body).encode("utf-8")
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        for k, v in (headers or {}).items():
-            self.send_header(k, v)
-        self.end_headers()
-        self.wfile.write(data)
+    def error(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        body = self._envelope(status, None)
+        body["meta"]["error"] = {"errorMessage": message, "errorCode": f"Q_{status}"}
+        self.send_json(status, body, headers)
 
-    def do_GET(self) -> None:
+    def route(self, url: ParseResult) -> None:
         srv = self.server
-        with srv.lock:
-            roll = srv.rng.random()
-        if self.headers.get("Authorization") != f"Bearer {srv.token}":
-            self._send(401, "Invalid or missing API token")
-            return
-        if roll < srv.fail_rate / 2:
-            self._send(429, "Too many requests", {"Retry-After": "0"})
-            return
-        if roll < srv.fail_rate:
-            self._send(500, "Internal server error")
-            return
-        url = urlparse(self.path)
         parts = (
             url.path[len(API_PREFIX) :].strip("/").split("/")
             if url.path.startswith(API_PREFIX)
@@ -175,18 +157,18 @@ class Handler(BaseHTTPRequestHandler):
                 {"id": sid, "name": sid.replace("_", " "), "timeZone": tz}
                 for sid, (tz, _) in srv.data.surveys.items()
             ]
-            self._send(200, {"elements": elements, "nextPage": None})
+            self.send_json(200, self._envelope(200, {"elements": elements, "nextPage": None}))
             return
         if parts is None or len(parts) != 2 or parts[1] != "responses":
-            self._send(404, f"no resource {url.path}")
+            self.error(404, f"no resource {url.path}")
             return
         survey = parts[0]
         if survey not in srv.data.surveys:
-            self._send(404, f"survey {survey} not found")
+            self.error(404, f"survey {survey} not found")
             return
         q = {k: v[0] for k, v in parse_qs(url.query).items()}
         if "skipToken" in q:
-            state = json.loads(base64.urlsafe_b64decode(q["skipToken"].encode()).decode())
+            state = decode_page_token(q["skipToken"])
             since, offset, size = state["since"], state["offset"], state["size"]
         else:
             since = q.get("startDate", "1970-01-01T00:00:00Z")
@@ -197,57 +179,34 @@ class Handler(BaseHTTPRequestHandler):
         page = rows[offset : offset + size]
         nxt = None
         if offset + size < len(rows):
-            token = base64.urlsafe_b64encode(
-                json.dumps({"since": since, "offset": offset + size, "size": size}).encode()
-            ).decode()
+            token = encode_page_token({"since": since, "offset": offset + size, "size": size})
             nxt = f"{srv.url}{API_PREFIX}/{survey}/responses?{urlencode({'skipToken': token})}"
-        self._send(200, {"responses": page, "nextPage": nxt})
+        self.send_json(200, self._envelope(200, {"responses": page, "nextPage": nxt}))
 
 
-class SurveyServer(ThreadingHTTPServer):
-    daemon_threads = True
+class SurveyServer(DemoApiServer):
+    handler = Handler
+    thread_name = "survey-demo-server"
+    data: SurveyData
 
-    def __init__(
-        self,
-        root: Path,
-        port: int = 0,
-        token: str = "demo-token",
-        fail_rate: float = 0.0,
-        seed: int = 0,
-    ) -> None:
-        super().__init__(("127.0.0.1", port), Handler)
-        self.data = SurveyData(root)
-        self.token = token
-        self.fail_rate = fail_rate
-        self.rng = random.Random(seed)
-        self.lock = threading.Lock()
-        self.request_count = 0
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
+    def load(self, root: Path) -> SurveyData:
+        return SurveyData(root)
 
 
 def start_in_thread(
     root: Path, token: str = "demo-token", fail_rate: float = 0.0, port: int = 0
 ) -> SurveyServer:
-    server = SurveyServer(root, port=port, token=token, fail_rate=fail_rate)
-    threading.Thread(target=server.serve_forever, name="survey-demo-server", daemon=True).start()
-    return server
+    return start_server(SurveyServer, root, token, fail_rate, port)
 
 
 def main() -> None:
-    p = argparse.ArgumentParser(description="Serve the simulated survey exports as a REST API.")
-    p.add_argument(
-        "root", type=Path, help="folder with the survey *.csv exports (simulate's out/surveys)"
+    serve_from_command_line(
+        SurveyServer,
+        "Serve the simulated survey exports as a REST API on 127.0.0.1:",
+        "folder with the survey *.csv exports (simulate's out/surveys)",
+        8766,
+        API_PREFIX,
     )
-    p.add_argument("--port", type=int, default=8766)
-    p.add_argument("--token", default="demo-token")
-    p.add_argument("--fail-rate", type=float, default=0.0)
-    a = p.parse_args()
-    server = SurveyServer(a.root, port=a.port, token=a.token, fail_rate=a.fail_rate)
-    print(f"Survey demo API on {server.url}{API_PREFIX}", flush=True)
-    server.serve_forever()
 
 
 if __name__ == "__main__":

@@ -146,6 +146,8 @@ def test_unreachable_crm_names_the_fix() -> None:
         ("erp: cannot open SQLite database /x/erp.sqlite (unable to open)", "CQM_ERP_URL"),
         ("logistics: landing folder /x does not exist", "CQM_LOGISTICS_DIR"),
         ("crm: http://h/x answered HTTP 401: no", "CQM_CRM_TOKEN"),
+        ("surveys: cannot reach http://127.0.0.1:9 (ConnectError: refused)", "CQM_SURVEYS_URL"),
+        ("surveys: http://h/API/v3/surveys answered HTTP 401: no", "CQM_SURVEYS_TOKEN"),
         ("check gx_raw_erp_vbap on raw/erp_vbap: 3 rows with kwmeng < 0", "validation_report.html"),
         (
             'IO Error: Could not set lock on file "/w/serving.duckdb": Conflicting lock is held',

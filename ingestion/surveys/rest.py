@@ -15,15 +15,13 @@ land the same rows in raw.surveys_responses.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import duckdb
-import httpx
 
 from ingestion.common.contract import ContractError, load_contract
+from ingestion.common.http import RestClient
 from ingestion.common.landing import LoadResult, get_cursor, land, new_batch_id
 from ingestion.common.settings import build_db_path
 from ingestion.surveys import settings
@@ -34,59 +32,14 @@ class SurveyApiError(RuntimeError):
     pass
 
 
-class SurveyClient:
-    def __init__(
-        self,
-        base_url: str,
-        token: str,
-        *,
-        page_size: int = settings.PAGE_SIZE,
-        max_retries: int = settings.MAX_RETRIES,
-        transport: httpx.BaseTransport | None = None,
-    ) -> None:
-        self.base_url = base_url.rstrip("/")
-        self.page_size = page_size
-        self.max_retries = max_retries
-        self.retries = 0
-        self._http = httpx.Client(
-            base_url=self.base_url,
-            headers={"Authorization": f"Bearer {token}"},
-            timeout=settings.TIMEOUT_SECONDS,
-            transport=transport,
-        )
-
-    def close(self) -> None:
-        self._http.close()
+class SurveyClient(RestClient):
+    source = "surveys"
+    error = SurveyApiError
+    settings = settings
 
     def _get(self, url: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
-        attempt = 0
-        while True:
-            retry_after: str | None = None
-            try:
-                resp = self._http.get(url, params=params)
-            except httpx.TransportError as exc:
-                if attempt >= self.max_retries:
-                    raise SurveyApiError(
-                        f"surveys: cannot reach {self.base_url} ({exc.__class__.__name__}: {exc})"
-                    ) from exc
-            else:
-                if resp.status_code == 200:
-                    body: dict[str, Any] = resp.json().get("result") or {}
-                    return body
-                if resp.status_code not in (429, 500, 502, 503, 504) or attempt >= self.max_retries:
-                    raise SurveyApiError(
-                        f"surveys: {resp.request.url} answered HTTP {resp.status_code}: {resp.text[:200]}"
-                    )
-                retry_after = resp.headers.get("Retry-After")
-            attempt += 1
-            self.retries += 1
-            delay = min(
-                settings.BACKOFF_MAX_SECONDS, settings.BACKOFF_BASE_SECONDS * 2 ** (attempt - 1)
-            )
-            if retry_after is not None:
-                with contextlib.suppress(ValueError):
-                    delay = max(delay, float(retry_after))
-            time.sleep(delay)
+        body: dict[str, Any] = self.get_json(url, params).get("result") or {}
+        return body
 
     def surveys(self) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
