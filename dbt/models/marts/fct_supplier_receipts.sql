@@ -48,6 +48,10 @@ joined as (
         cast(receipts.rejected_qty as {{ type_double() }}) as rejected_qty,
         lots.usage_decision_valuation as inspection_valuation,
         coalesce(receipts.rejected_qty, 0) > 0 as has_rejection,
+        case
+            when receipts.promised_date is not null
+                then cast({{ days_between('receipts.promised_date', 'receipts.received_date') }} as integer)
+        end as days_late,
         config.otd_days_early,
         config.otd_days_late,
         receipts.received_qty >= coalesce(receipts.ordered_qty, receipts.received_qty) * (1 - config.otif_qty_tolerance)
@@ -63,38 +67,6 @@ joined as (
             and receipts.received_date >= products.valid_from
             and receipts.received_date < products.valid_to
     left join lots on receipts.inspection_lot_id = lots.inspection_lot_id
-),
-
-on_time as (
-    select
-        receipt_key,
-        material_document_id,
-        material_document_item,
-        purchase_order_id,
-        purchase_order_item,
-        supplier_key,
-        product_key,
-        inspection_lot_key,
-        supplier_id,
-        plant_id,
-        batch_id,
-        inspection_lot_id,
-        received_date,
-        promised_date,
-        received_qty,
-        ordered_qty,
-        accepted_qty,
-        rejected_qty,
-        inspection_valuation,
-        has_rejection,
-        case
-            when promised_date is not null
-                then cast({{ days_between('promised_date', 'received_date') }} as integer)
-        end as days_late,
-        otd_days_early,
-        otd_days_late,
-        is_in_full
-    from joined
 ),
 
 final as (
@@ -123,7 +95,7 @@ final as (
         days_late >= -otd_days_early and days_late <= otd_days_late as is_on_time,
         is_in_full,
         days_late >= -otd_days_early and days_late <= otd_days_late and is_in_full as is_otif
-    from on_time
+    from joined
 )
 
 select * from final

@@ -22,45 +22,17 @@ dated as (
     from complaints
 ),
 
--- every complaint once under its own channel and once under 'All', so one group by makes both
-expanded as (
-    select * from dated
-    union all
-    select
-        month_start,
-        'All' as channel_code,
-        classified_at,
-        analysed_at,
-        resolved_at,
-        customer_notified_at,
-        first_closed_at,
-        is_justified,
-        is_resolution_sla_breached,
-        is_reopened,
-        hours_to_resolve,
-        bmin_to_resolve
-    from dated
-),
-
 funnel as (
     select
         month_start,
-        channel_code,
-        count(*) as received,
-        cast(sum(case when classified_at is not null then 1 else 0 end) as bigint) as classified,
-        cast(sum(case when analysed_at is not null then 1 else 0 end) as bigint) as analysed,
-        cast(sum(case when resolved_at is not null then 1 else 0 end) as bigint) as handled,
-        cast(sum(case when customer_notified_at is not null then 1 else 0 end) as bigint) as notified,
-        cast(sum(case when first_closed_at is not null then 1 else 0 end) as bigint) as closed,
-        cast(sum(case when is_justified then 1 else 0 end) as bigint) as justified,
-        cast(sum(case when is_resolution_sla_breached then 1 else 0 end) as bigint) as sla_breached,
-        cast(sum(case when is_resolution_sla_breached is not null then 1 else 0 end) as bigint) as sla_applicable,
-        cast(sum(case when is_reopened then 1 else 0 end) as bigint) as reopened,
+        -- one grouping set per channel and one over all channels
+        case when grouping(channel_code) = 1 then 'All' else channel_code end as channel_code,
+        {{ complaint_milestone_counts() }},
         cast(percentile_cont(0.5) within group (order by hours_to_resolve) as {{ type_double() }}) as resolve_hours_median,
         cast(percentile_cont(0.9) within group (order by hours_to_resolve) as {{ type_double() }}) as resolve_hours_p90,
         cast(percentile_cont(0.5) within group (order by bmin_to_resolve) / 60.0 as {{ type_double() }}) as resolve_business_hours_median
-    from expanded
-    group by month_start, channel_code
+    from dated
+    group by month_start, rollup(channel_code)
 ),
 
 rates as (
