@@ -213,10 +213,15 @@ def publish(
                 )
             conn.execute("checkpoint")
         os.replace(tmp, serving_path)
-        for src in sorted(parquet_tmp.rglob("*.parquet")):
-            dst = parquet_dir / src.relative_to(parquet_tmp)
+        fresh = {src.relative_to(parquet_tmp) for src in parquet_tmp.rglob("*.parquet")}
+        for rel in sorted(fresh):
+            dst = parquet_dir / rel
             dst.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(src, dst)
+            os.replace(parquet_tmp / rel, dst)
+        # the copy of a table this publish no longer holds would outlive it: files mirror the serving file
+        for old in parquet_dir.rglob("*.parquet"):
+            if old.relative_to(parquet_dir) not in fresh:
+                old.unlink()
     finally:
         for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
             if leftover.exists():

@@ -145,9 +145,13 @@ def test_clean_checks_publish_with_a_log_row(pipeline_home: Path, tmp_path: Path
         check_record(run_suite(SUITES[n], db_path=wh / "cqm.duckdb"))
         for n in ("raw_erp_vbap", "reporting_kpi_summary")
     ]
+    stale = wh / "parquet" / "reporting" / "a_mart_since_dropped.parquet"
+    stale.write_bytes(b"PAR1")
     result = publish(
         wh / "cqm.duckdb", wh / "serving.duckdb", wh / "parquet", run_id="clean", checks=checks
     )
+    assert not stale.exists(), "the Parquet copy of a table no longer published is removed"
+    assert (wh / "parquet" / "reporting" / "kpi_summary.parquet").exists()
     with duckdb.connect(str(wh / "serving.duckdb"), read_only=True) as conn:
         rows = conn.execute(
             "select run_id, code_version, row_counts, check_summary, published_at from meta.publish_log "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -95,10 +96,11 @@ def test_parquet_copies_read_in_polars_and_pandas(pipeline_home: Path) -> None:
 
 
 def test_open_reader_does_not_block_the_next_run_and_rerun_is_idempotent(
-    tmp_path: Path, tiny_sources: Path
+    tmp_path: Path, pipeline_home: Path
 ) -> None:
-    home = make_home(tmp_path, tiny_sources)
-    run_home(home)
+    # the first run is the shared one, copied with its sources, warehouse and Dagster history
+    home = tmp_path / "home"
+    shutil.copytree(pipeline_home, home)
     serving = home / "warehouse" / "serving.duckdb"
     build = home / "warehouse" / "cqm.duckdb"
     with duckdb.connect(str(build), read_only=True) as conn:
