@@ -32,7 +32,7 @@ if impact is not None:
         )
         ratio = "ratio" in str(first["estimand"])
         base = alt.Chart(rows).encode(
-            y=alt.Y("method:N", title=None, sort=["naive"]),
+            y=alt.Y("method:N", title=None, sort=["naive"], axis=alt.Axis(labelLimit=240)),
             tooltip=[
                 "method",
                 "adjusted_for",
