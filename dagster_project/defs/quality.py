@@ -3,7 +3,7 @@
 Each suite is one asset check (`gx_<suite>` on its table), as before; the checks of one group (the
 raw tables of one source, or one mart layer) run together in one step: one read-only connection to
 the build file, one volume history, one update of the validation report. A step per suite cost
-about half a second of Dagster and connection overhead each (42 suites).
+about half a second of Dagster and connection overhead each (49 suites).
 
 Registration is lazy: at definition time only each suite's name, table and description are read
 (from its file name and docstring), so loading the definitions does not import Great Expectations;
