@@ -85,9 +85,7 @@ def _survey_resource(cfg: SourceConfig) -> SurveySource:
 
 
 def default_resources() -> dict[str, object]:
-    from dagster_dbt import DbtCliResource
-
-    from dagster_project.defs.transform import DBT_PROJECT
+    from dagster_project.defs.transform import DBT_PROJECT, ProjectDbtCli
 
     cfg = load_sources()
     crm = cfg["crm"]
@@ -103,7 +101,9 @@ def default_resources() -> dict[str, object]:
         "logistics_inbox": FolderSource(path=_value(cfg["logistics"].get("path"))),
         "survey_exports": _survey_resource(cfg["surveys"]),
         # the dbt of this virtualenv, whether or not the virtualenv is on PATH
-        "dbt": DbtCliResource(
-            project_dir=DBT_PROJECT, dbt_executable=str(Path(sys.executable).parent / "dbt")
+        "dbt": ProjectDbtCli(
+            project_dir=str(DBT_PROJECT.project_dir),
+            profiles_dir=str(DBT_PROJECT.profiles_dir),
+            dbt_executable=str(Path(sys.executable).parent / "dbt"),
         ),
     }

@@ -70,8 +70,14 @@ def _save_state(warehouse_dir: Path, state: dict[str, Any]) -> Path:
 
 def record_result(warehouse_dir: Path, run_id: str, result: SuiteResult) -> Path:
     """Add a suite result to the latest run's state and re-render the report. Returns its path."""
+    return record_results(warehouse_dir, run_id, [result])
+
+
+def record_results(warehouse_dir: Path, run_id: str, results: list[SuiteResult]) -> Path:
+    """Add suite results to the latest run's state and re-render the report once. Returns its path."""
     state = _load_state(warehouse_dir, run_id)
-    state["suites"][result.suite] = result_record(result)
+    for result in results:
+        state["suites"][result.suite] = result_record(result)
     return _save_state(warehouse_dir, state)
 
 

@@ -81,10 +81,31 @@ def read_chunks(conn: Any, placeholder: str, table: str, since: str) -> Iterator
         if not rows:
             break
         yield pl.DataFrame(
-            [[None if v is None else str(v) for v in r] for r in rows],
-            schema={c: pl.Utf8 for c in cols},
-            orient="row",
+            [
+                _text_column(c, values)
+                for c, values in zip(cols, zip(*rows, strict=True), strict=True)
+            ]
         )
+
+
+def _text_column(name: str, values: tuple[Any, ...]) -> pl.Series:
+    """One fetched column as text, exactly as `str(value)` (None stays null), built column-wise.
+
+    Text and integer columns (nearly all of an ERP table) are converted by polars in one go; any
+    other type (floats, decimals, dates, booleans, mixed) keeps Python's `str()` per value, whose
+    spelling polars' casts do not always match (e.g. 1e-05, True) and which the content hash sees.
+    """
+    try:
+        series = pl.Series(name, values)
+    except (TypeError, ValueError, OverflowError, pl.exceptions.PolarsError):
+        series = None
+    if series is not None and series.dtype == pl.Utf8:
+        return series
+    if series is not None and series.dtype == pl.Int64:
+        return series.cast(pl.Utf8)
+    if series is not None and series.dtype == pl.Null:
+        return pl.Series(name, values, dtype=pl.Utf8)
+    return pl.Series(name, [None if v is None else str(v) for v in values], dtype=pl.Utf8)
 
 
 def extract(
@@ -98,6 +119,11 @@ def extract(
         for table in tables or list(settings.TABLES):
             landed = settings.TABLES[table]
             contract = load_contract("erp", landed)
+            # the change date is part of every row's content: duplicates share it
+            dedupe_range = next(
+                (c.name for c in contract.columns if c.source_name == settings.CURSOR_COLUMN),
+                None,
+            )
             since = get_cursor(conn, "erp", table) or settings.INITIAL_CURSOR
             batch = new_batch_id()
             total = LoadResult(table=landed)
@@ -124,6 +150,7 @@ def extract(
                         source_file=f"{table} since {since}",
                         extra_columns=extra,
                         cursor=(table, new_cursor),
+                        dedupe_range=dedupe_range,
                     )
                 )
             results[landed] = total
