@@ -1,5 +1,5 @@
--- Each survey response with the touchpoint it is about: the delivery (lateness) for post-delivery
--- surveys, the complaint (SLA breach, priority) for post-case surveys, and the customer's segment as of
+-- Each survey response, once, with the touchpoint it is about: the delivery (lateness of its latest line)
+-- for post-delivery surveys, the complaint (SLA breach, priority) for post-case surveys, and the customer's segment as of
 -- the response. The exposure (delivery, complaint handling) always happens before the response.
 with responses as (
     select * from {{ ref('fct_survey_responses') }}
@@ -9,8 +9,15 @@ customers as (
     select * from {{ ref('dim_customer') }}
 ),
 
-shipments as (
-    select * from {{ ref('fct_shipments') }}
+-- one row per delivery: a delivery of several lines is as late as its latest line, and a response must
+-- not count once per line
+deliveries as (
+    select
+        delivery_id,
+        max(delivered_at) as delivered_at,
+        max(days_late) as days_late
+    from {{ ref('fct_shipments') }}
+    group by delivery_id
 ),
 
 complaints as (
@@ -27,15 +34,15 @@ joined as (
         responses.is_csat_satisfied,
         responses.nps_score,
         responses.nps_value,
-        shipments.delivered_at,
-        shipments.days_late,
+        deliveries.delivered_at,
+        deliveries.days_late,
         complaints.resolved_at,
         complaints.priority,
         complaints.is_resolution_sla_breached
     from responses
     inner join customers on responses.customer_key = customers.customer_key
-    left join shipments
-        on responses.survey_type = 'post_delivery' and responses.delivery_id = shipments.delivery_id
+    left join deliveries
+        on responses.survey_type = 'post_delivery' and responses.delivery_id = deliveries.delivery_id
     left join complaints
         on responses.survey_type = 'post_case' and responses.case_id = complaints.case_id
 )
