@@ -369,6 +369,12 @@ class World:
                     "supplier": POOR_SUPPLIER,
                     "reject_rate": POOR_SUPPLIER_REJECT_RATE,
                     "other_suppliers_reject_rate": SUPPLIER_REJECT_RATE,
+                    # goods receipts: P(received short of the PO quantity), i.e. 1 - the expected in-full
+                    # rate, and P(the promised date is set 3-9 days earlier, i.e. an extra late delivery)
+                    "short_ship_p": qm.SUPPLIER_SHORT_SHIP_P[POOR_SUPPLIER],
+                    "other_suppliers_short_ship_p": qm.DEFAULT_SHORT_SHIP_P,
+                    "extra_late_p": qm.SUPPLIER_EXTRA_LATE_P[POOR_SUPPLIER],
+                    "other_suppliers_extra_late_p": 0.0,
                 },
             },
         }

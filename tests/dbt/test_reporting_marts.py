@@ -247,6 +247,32 @@ def test_supplier_scorecard_singles_out_the_planted_poor_supplier(pipeline_home:
     assert rows[0]["k"] / rows[0]["n"] > 3 * others_k / others_n
 
 
+def test_supplier_scorecard_recovers_the_planted_delivery_performance(pipeline_home: Path) -> None:
+    """In-full rates match the planted short-shipment probabilities (99.9 % Wilson intervals cover 1 - p,
+    for the poor supplier and for the others pooled), and the supplier with planted extra lateness has a
+    lower on-time delivery than the others pooled. Receipts follow production, not --scale: about 130."""
+    truth = _truth(pipeline_home)["poor_supplier"]
+    rows = _rows(
+        pipeline_home,
+        f"""
+        select supplier_id = '{truth["supplier"]}' as is_poor, sum(in_full_lines) as in_full,
+            sum(on_time_lines) as on_time, sum(receipt_lines) as n
+        from reporting.supplier_scorecard group by 1""",
+    )
+    by = {r["is_poor"]: r for r in rows}
+    z = 3.29
+    for is_poor, r in by.items():
+        p_short = truth["short_ship_p"] if is_poor else truth["other_suppliers_short_ship_p"]
+        n = int(r["n"])
+        assert n >= 10, "enough receipts to say anything"
+        p = int(r["in_full"]) / n
+        centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+        half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+        assert centre - half <= 1 - p_short <= centre + half, (is_poor, r, p_short)
+    assert truth["extra_late_p"] > truth["other_suppliers_extra_late_p"]
+    assert by[True]["on_time"] / by[True]["n"] < by[False]["on_time"] / by[False]["n"]
+
+
 def test_pareto_cumulates_to_one_in_rank_order(pipeline_home: Path) -> None:
     rows = _rows(
         pipeline_home,
