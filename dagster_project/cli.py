@@ -96,15 +96,35 @@ def _sources_dir(home: Path) -> Path:
     return home / "warehouse" / "sources"
 
 
+# the instance settings cqm writes. The event log's folder is spelled out (Dagster's configurable storages do
+# not know the instance's folder), so a copied or moved home gets its file rewritten; a file equal to what cqm
+# writes for any folder, or to an earlier version of it, is brought up to date, one a user edited is left alone
+_DAGSTER_YAML_BASE = "telemetry:\n  enabled: false\nconcurrency:\n  pools:\n    default_limit: 1\n"
+_DAGSTER_YAML_TEMPLATE = _DAGSTER_YAML_BASE + (
+    "event_log_storage:\n"
+    "  module: dagster_project.storage\n"
+    "  class: PooledSqliteEventLogStorage\n"
+    "  config:\n"
+    "    base_dir: {base_dir}\n"
+)
+_GENERATED = re.compile(
+    re.escape(_DAGSTER_YAML_TEMPLATE).replace(re.escape("{base_dir}"), ".*")
+    + "|"
+    + re.escape(_DAGSTER_YAML_BASE)
+)
+
+
+def dagster_yaml(dagster_home: Path) -> str:
+    runs = dagster_home / "history" / "runs"
+    return _DAGSTER_YAML_TEMPLATE.format(base_dir=json.dumps(str(runs)))
+
+
 def _dagster_home(home: Path) -> Path:
     d = home / "warehouse" / "dagster"
     d.mkdir(parents=True, exist_ok=True)
     cfg = d / "dagster.yaml"
-    if not cfg.exists():
-        cfg.write_text(
-            "telemetry:\n  enabled: false\nconcurrency:\n  pools:\n    default_limit: 1\n",
-            encoding="utf-8",
-        )
+    if not cfg.exists() or _GENERATED.fullmatch(cfg.read_text(encoding="utf-8")):
+        cfg.write_text(dagster_yaml(d), encoding="utf-8")
     os.environ["DAGSTER_HOME"] = str(d)
     return d
 
