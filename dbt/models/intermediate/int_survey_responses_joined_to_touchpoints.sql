@@ -2,7 +2,13 @@
 -- for post-delivery surveys, the complaint (SLA breach, priority) for post-case surveys, and the customer's segment as of
 -- the response. The exposure (delivery, complaint handling) always happens before the response.
 with responses as (
-    select * from {{ ref('fct_survey_responses') }}
+    select
+        *,
+        -- the touchpoint a response is about, as plain join keys: a condition on the response's own columns
+        -- inside a left join's ON clause makes DuckDB compare every response with every delivery
+        case when survey_type = 'post_delivery' then delivery_id end as surveyed_delivery_id,
+        case when survey_type = 'post_case' then case_id end as surveyed_case_id
+    from {{ ref('fct_survey_responses') }}
 ),
 
 customers as (
@@ -41,10 +47,8 @@ joined as (
         complaints.is_resolution_sla_breached
     from responses
     inner join customers on responses.customer_key = customers.customer_key
-    left join deliveries
-        on responses.survey_type = 'post_delivery' and responses.delivery_id = deliveries.delivery_id
-    left join complaints
-        on responses.survey_type = 'post_case' and responses.case_id = complaints.case_id
+    left join deliveries on responses.surveyed_delivery_id = deliveries.delivery_id
+    left join complaints on responses.surveyed_case_id = complaints.case_id
 )
 
 select * from joined
