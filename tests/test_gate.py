@@ -89,12 +89,12 @@ def test_refusal_names_the_failed_check_in_one_sentence() -> None:
     ok = CheckRecord("gx_raw_erp_vbap", "raw.erp_vbap", True, "warning", "passed")
     warn = CheckRecord("gx_raw_crm_cases", "raw.crm_cases", False, "warning", "stale load")
     bad = CheckRecord(
-        "not_null_fct_complaints_case_id", "marts/fct_complaints", False, "critical", "3 nulls"
+        "unique_fct_complaints_case_id", "marts/fct_complaints", False, "critical", "3 duplicates"
     )
     assert refusal([ok, warn]) is None
     reason = refusal([ok, warn, bad])
     assert (
-        reason is not None and "not_null_fct_complaints_case_id" in reason and "3 nulls" in reason
+        reason is not None and "unique_fct_complaints_case_id" in reason and "3 duplicates" in reason
     )
     assert "\n" not in reason
 

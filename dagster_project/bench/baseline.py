@@ -9,7 +9,8 @@
    checks, no quarantine, no content hashes, no cursors).
 2. dbt build: seeds from their CSV files, then every model and snapshot of a compiled manifest
    (dbt compile) as `create table/view … as <compiled_code>`, in DAG order.
-3. checks: every dbt data test's compiled SQL, counted as dbt does (failures = rows returned).
+3. checks: every dbt data test's compiled SQL, counted as dbt does (failures = rows returned), and the
+   contracts' not-null constraints as one query per table.
 4. publish: marts and reporting copied into a new serving file plus one Parquet file per table.
 
 The database file must be called cqm.duckdb: the compiled SQL names the catalog "cqm".
@@ -280,10 +281,25 @@ def build(
 
 
 def run_tests(conn: duckdb.DuckDBPyConnection, manifest: dict[str, Any]) -> dict[str, Any]:
-    """Every data test as dbt runs it: the number of rows the compiled query returns."""
+    """Every data test as dbt runs it (the number of rows the compiled query returns), and the not-null
+    constraints of the contracts, which the pipeline's tables enforce as they are written: one query per
+    table here."""
     failing: list[str] = []
     n = 0
     for uid, node in sorted(manifest["nodes"].items()):
+        required = [
+            name
+            for name, col in node.get("columns", {}).items()
+            if any(c.get("type") == "not_null" for c in col.get("constraints") or [])
+        ]
+        if node["resource_type"] == "model" and required:
+            nulls = " or ".join(f"{_q(c)} is null" for c in required)
+            row = conn.execute(
+                f"select count(*) from {_relation(node)} where {nulls}"
+            ).fetchone()
+            n += 1
+            if row and row[0]:
+                failing.append(f"{uid} not-null constraints ({row[0]} rows)")
         if node["resource_type"] != "test":
             continue
         row = conn.execute(
