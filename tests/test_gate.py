@@ -94,7 +94,9 @@ def test_refusal_names_the_failed_check_in_one_sentence() -> None:
     assert refusal([ok, warn]) is None
     reason = refusal([ok, warn, bad])
     assert (
-        reason is not None and "unique_fct_complaints_case_id" in reason and "3 duplicates" in reason
+        reason is not None
+        and "unique_fct_complaints_case_id" in reason
+        and "3 duplicates" in reason
     )
     assert "\n" not in reason
 

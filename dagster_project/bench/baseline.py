@@ -294,9 +294,7 @@ def run_tests(conn: duckdb.DuckDBPyConnection, manifest: dict[str, Any]) -> dict
         ]
         if node["resource_type"] == "model" and required:
             nulls = " or ".join(f"{_q(c)} is null" for c in required)
-            row = conn.execute(
-                f"select count(*) from {_relation(node)} where {nulls}"
-            ).fetchone()
+            row = conn.execute(f"select count(*) from {_relation(node)} where {nulls}").fetchone()
             n += 1
             if row and row[0]:
                 failing.append(f"{uid} not-null constraints ({row[0]} rows)")

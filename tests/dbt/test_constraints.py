@@ -76,7 +76,9 @@ def test_built_tables_enforce_the_declared_not_null_columns(pipeline_home: Path)
     checked = 0
     for (schema, table), cols in required.items():
         for col in cols:
-            assert nullable.get((schema, table, col)) is False, f"{schema}.{table}.{col} accepts nulls"
+            assert nullable.get((schema, table, col)) is False, (
+                f"{schema}.{table}.{col} accepts nulls"
+            )
             checked += 1
     assert checked >= 250
 
