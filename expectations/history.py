@@ -1,4 +1,5 @@
-"""Row counts of earlier loads, so a suite can compare this load's volume with the previous one.
+"""Row counts of earlier loads, so a suite can compare this load's volume with the previous one, and
+how far an append-only table has been validated, so a suite's row checks need only read what landed since.
 
 The history is a small JSON file beside the build file (the checks read the build file read-only,
 so they cannot keep it there). Each check appends one observation per run; the comparison is with
@@ -39,7 +40,27 @@ class VolumeHistory:
                 return int(obs["rows"])
         return None
 
-    def record(self, suite: str, run_id: str, rows: int, passed: bool) -> None:
+    def validated_through(self, suite: str, fingerprint: str) -> str | None:
+        """The newest load time whose rows the latest passing observation validated, if that observation
+        ran the same expectations (`fingerprint`) on this scope; None means validate every row."""
+        for obs in reversed(self._load().get(suite, [])):
+            if obs.get("passed") and obs.get("scope", "") == self.scope:
+                if obs.get("fingerprint") != fingerprint:
+                    return None
+                through = obs.get("validated_through")
+                return str(through) if through else None
+        return None
+
+    def record(
+        self,
+        suite: str,
+        run_id: str,
+        rows: int,
+        passed: bool,
+        *,
+        fingerprint: str = "",
+        validated_through: str | None = None,
+    ) -> None:
         data = self._load()
         entries = [o for o in data.get(suite, []) if o.get("run_id") != run_id or not run_id]
         entries.append(
@@ -49,6 +70,8 @@ class VolumeHistory:
                 "rows": rows,
                 "passed": passed,
                 "scope": self.scope,
+                "fingerprint": fingerprint,
+                "validated_through": validated_through,
             }
         )
         data[suite] = entries[-KEEP:]

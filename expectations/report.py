@@ -40,6 +40,8 @@ def result_record(result: SuiteResult) -> dict[str, Any]:
         "suite": result.suite,
         "table": result.table,
         "rows": result.rows,
+        "rows_validated": result.rows_validated,
+        "validated_since": result.validated_since,
         "passed": result.passed,
         "summary": result.summary(),
         "outcomes": [o.as_dict() for o in result.outcomes],

@@ -5,10 +5,17 @@ so tables are read as Arrow record batches and validated as pandas frames, one c
 Row-level results (unexpected counts) are summed over chunks; table-level expectations see the
 row count of the whole table. The suite's table checks (types, key uniqueness, freshness, volume
 change) are computed in SQL over the whole table on the same read-only connection.
+
+Raw tables are append-only and every row carries its load time (`_loaded_at`). Run with
+`incremental=True` and a history, a suite's row checks read only the rows loaded after those the last
+passing validation of the same expectations saw; the table checks still see the whole table. A
+changed suite, a failed or missing validation, or a rebuilt warehouse validates every row again.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 from dataclasses import asdict, dataclass, field
@@ -39,6 +46,10 @@ TABLE_LEVEL = {
     "expect_table_column_count_to_be_between",
 }
 SAMPLE_SIZE = 5
+# part of every suite's fingerprint: bump when the runner validates rows differently, so the next run
+# validates every row again
+RUNNER_VERSION = 1
+LOADED_AT = "_loaded_at"
 
 
 @dataclass
@@ -81,6 +92,9 @@ class SuiteResult:
     table: str
     rows: int
     outcomes: list[ExpectationOutcome]
+    # rows the row checks read: all of them, or only those loaded after `validated_since`
+    rows_validated: int | None = None
+    validated_since: str | None = None
 
     @property
     def blocking_failures(self) -> list[ExpectationOutcome]:
@@ -96,11 +110,26 @@ class SuiteResult:
 
     def summary(self) -> str:
         if self.passed:
-            return (
-                f"{self.suite}: {len(self.outcomes)} expectations on {self.rows} rows of {self.table} passed"
-                + (f" ({len(self.warnings)} warnings)" if self.warnings else "")
+            scope = (
+                f"{self.rows} rows of {self.table}"
+                if self.validated_since is None
+                else f"{self.rows} rows of {self.table} (row checks on the {self.rows_validated} "
+                f"loaded since {self.validated_since})"
+            )
+            return f"{self.suite}: {len(self.outcomes)} expectations on {scope} passed" + (
+                f" ({len(self.warnings)} warnings)" if self.warnings else ""
             )
         return self.blocking_failures[0].sentence(self.table)
+
+
+def fingerprint(suite: Suite) -> str:
+    """What the suite checks: its expectations' configurations, the columns it reads, the runner's version."""
+    parts = [
+        json.dumps(e.configuration.to_json_dict(), sort_keys=True, default=str)
+        for e in suite.gx_expectations
+    ]
+    text = json.dumps([RUNNER_VERSION, suite.columns, suite.pii_columns, parts], default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 @cache
@@ -310,10 +339,13 @@ def run_suite(
     conn: duckdb.DuckDBPyConnection | None = None,
     history: VolumeHistory | None = None,
     run_id: str = "",
+    incremental: bool = False,
 ) -> SuiteResult:
     """Validate `suite` against its table. Opens `db_path` read-only unless a connection is given.
 
-    With a `history`, the row count is compared with the previous accepted load and recorded.
+    With a `history`, the row count is compared with the previous accepted load and recorded. With
+    `incremental` as well (append-only tables with a `_loaded_at` column), the row checks read only
+    the rows loaded after those the last passing run of the same suite validated.
     """
     own = conn is None
     if conn is None:
@@ -338,10 +370,32 @@ def run_suite(
             _table_check(conn, suite, c, total_rows, actual_types, history)
             for c in suite.table_checks
         ]
-        gx_outcomes = _run_gx(conn, suite, fq, list(actual_types), total_rows)
-        result = SuiteResult(suite.name, suite.fq_table, total_rows, [*checks, *gx_outcomes])
+        fp = fingerprint(suite)
+        since: str | None = None
+        through: str | None = None
+        if incremental and history is not None and LOADED_AT in actual_types:
+            since = history.validated_through(suite.name, fp)
+            # single writer: nothing can commit rows stamped before this while the file is open read-only
+            newest = scalar(conn, f"select cast(max({_q(LOADED_AT)}) as varchar) from {fq}")
+            through = None if newest is None else str(newest)
+        gx_outcomes, validated = _run_gx(conn, suite, fq, list(actual_types), total_rows, since)
+        result = SuiteResult(
+            suite.name,
+            suite.fq_table,
+            total_rows,
+            [*checks, *gx_outcomes],
+            rows_validated=validated,
+            validated_since=since,
+        )
         if history is not None:
-            history.record(suite.name, run_id, total_rows, result.passed)
+            history.record(
+                suite.name,
+                run_id,
+                total_rows,
+                result.passed,
+                fingerprint=fp,
+                validated_through=through,
+            )
         return result
     finally:
         if own:
@@ -349,11 +403,17 @@ def run_suite(
 
 
 def _run_gx(
-    conn: duckdb.DuckDBPyConnection, suite: Suite, fq: str, available: list[str], total_rows: int
-) -> list[ExpectationOutcome]:
+    conn: duckdb.DuckDBPyConnection,
+    suite: Suite,
+    fq: str,
+    available: list[str],
+    total_rows: int,
+    since: str | None = None,
+) -> tuple[list[ExpectationOutcome], int]:
+    """The GX expectations' outcomes, and how many rows they read (those loaded after `since`, if given)."""
     expectations = suite.gx_expectations
     if not expectations:
-        return []
+        return [], 0
     key = next((list(c.columns) for c in suite.table_checks if isinstance(c, UniqueKey)), [])
     key = [c for c in key if c in available]
     read = _columns_read(suite, available)
@@ -392,9 +452,16 @@ def _run_gx(
             out.sample = (out.sample + new)[:SAMPLE_SIZE]
             out.observed = r.get("observed_value", out.observed)
 
-    reader = conn.execute(f"select {cols} from {fq}").to_arrow_reader(suite.chunk_rows)
+    where, params = (
+        ("", []) if since is None else (f" where {_q(LOADED_AT)} > ?::timestamptz", [since])
+    )
+    reader = conn.execute(f"select {cols} from {fq}{where}", params).to_arrow_reader(
+        suite.chunk_rows
+    )
     first = True
+    validated = 0
     for record_batch in reader:
+        validated += record_batch.num_rows
         frame = record_batch.to_pandas()
         exps = row_level + (table_level if first else [])
         idx = list(range(len(row_level))) + (
@@ -415,4 +482,4 @@ def _run_gx(
             lo, hi = getattr(exp, "min_value", None), getattr(exp, "max_value", None)
             o.observed = total_rows
             o.success = (lo is None or total_rows >= lo) and (hi is None or total_rows <= hi)
-    return [outcomes[i] for i in sorted(outcomes)]
+    return [outcomes[i] for i in sorted(outcomes)], validated

@@ -267,3 +267,63 @@ def test_volume_baseline_is_scoped_to_the_build_file(tmp_path: Path) -> None:
     VolumeHistory(path, scope="old-build").record("raw_erp_qals", "r1", 5_000, True)
     assert VolumeHistory(path, scope="old-build").previous_rows("raw_erp_qals") == 5_000
     assert VolumeHistory(path, scope="new-build").previous_rows("raw_erp_qals") is None
+
+
+def _land(db: Path, sql: str) -> None:
+    with duckdb.connect(str(db)) as conn:
+        conn.execute(sql)
+
+
+def test_raw_row_checks_read_only_what_landed_since_the_last_passing_run(
+    pipeline_home: Path, tmp_path: Path
+) -> None:
+    history = VolumeHistory(tmp_path / "history.json", scope="one build")
+    suite = SUITES["raw_erp_vbap"]
+    db = build_copy(pipeline_home, tmp_path, "select 1")
+
+    def run(run_id: str, checked: Suite = suite) -> object:
+        return run_suite(checked, db_path=db, history=history, run_id=run_id, incremental=True)
+
+    def new_rows(n: int, tag: str, kwmeng: str = "kwmeng") -> str:
+        return (
+            f"insert into raw.erp_vbap select * replace (vbeln || '{tag}' as vbeln, {kwmeng} as kwmeng, "
+            f"_record_hash || '{tag}' as _record_hash, 'test-{tag}' as _batch_id, "
+            f"now()::timestamptz + interval '{len(tag)} minute' as _loaded_at) "
+            f"from raw.erp_vbap where _batch_id not like 'test-%' order by vbeln, posnr limit {n}"
+        )
+
+    first = run("r1")
+    assert first.passed and first.validated_since is None and first.rows_validated == first.rows
+    _land(db, new_rows(5, "N"))
+    second = run("r2")
+    assert second.passed and second.rows == first.rows + 5
+    assert second.rows_validated == 5 and second.validated_since is not None
+    assert "row checks on the 5 loaded since" in second.summary()
+    # table checks still see the whole table: the row count is the table's
+    count = next(o for o in second.outcomes if o.expectation == "expect_table_row_count_to_be_between")
+    assert count.observed == second.rows
+    # three bad rows land: they are read and block
+    _land(db, new_rows(3, "BAD", kwmeng="-5"))
+    third = run("r3")
+    assert not third.passed and third.rows_validated == 3
+    bad = next(o for o in third.blocking_failures if o.column == "kwmeng")
+    assert bad.unexpected_count == 3
+    # a failed run does not move the mark: the bad rows are read again until they are gone
+    fourth = run("r4")
+    assert not fourth.passed and fourth.validated_since == third.validated_since
+    # a changed suite validates every row again
+    changed = Suite(suite.name, suite.schema, suite.table, suite.expectations[:-1])
+    fifth = run("r5", changed)
+    assert fifth.validated_since is None and fifth.rows_validated == fifth.rows
+
+
+def test_marts_and_tables_without_load_times_are_validated_whole(
+    pipeline_home: Path, tmp_path: Path
+) -> None:
+    history = VolumeHistory(tmp_path / "history.json")
+    db = pipeline_home / "warehouse" / "cqm.duckdb"
+    suite = SUITES["reporting_kpi_summary"]
+    for run_id in ("r1", "r2"):
+        result = run_suite(suite, db_path=db, history=history, run_id=run_id, incremental=True)
+        assert result.passed and result.validated_since is None
+        assert result.rows_validated == result.rows
