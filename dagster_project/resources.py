@@ -14,6 +14,7 @@ import dagster as dg
 import duckdb
 
 from ingestion.common.config import Setting, SourceConfig, load_sources
+from ingestion.common.landing import connect_warehouse
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -41,7 +42,7 @@ class WarehouseResource(dg.ConfigurableResource):
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """The one read-write connection to the build file; closed before the next step opens it."""
         self.warehouse_dir.mkdir(parents=True, exist_ok=True)
-        conn = duckdb.connect(str(self.build_path))
+        conn = connect_warehouse(self.build_path)
         try:
             yield conn
         finally:

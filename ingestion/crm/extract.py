@@ -16,7 +16,7 @@ import duckdb
 
 from ingestion.common.contract import load_contract
 from ingestion.common.http import RestClient
-from ingestion.common.landing import LoadResult, get_cursor, land, new_batch_id
+from ingestion.common.landing import LoadResult, connect_warehouse, get_cursor, land, new_batch_id
 from ingestion.common.settings import build_db_path
 from ingestion.crm import settings
 from ingestion.crm.normalize import cursor_after, records_to_frame
@@ -98,7 +98,7 @@ def main() -> None:
     p.add_argument("--token", required=True)
     p.add_argument("--db", default=str(build_db_path()))
     a = p.parse_args()
-    with duckdb.connect(a.db) as conn:
+    with connect_warehouse(a.db) as conn:
         for table, res in extract(conn, a.url, a.token).items():
             print(
                 f"raw.{table}: {res.rows_landed} landed, {res.rows_duplicate} duplicate, {res.rows_quarantined} quarantined"

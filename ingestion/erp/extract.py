@@ -18,7 +18,7 @@ import duckdb
 import polars as pl
 
 from ingestion.common.contract import load_contract
-from ingestion.common.landing import LoadResult, get_cursor, land, new_batch_id
+from ingestion.common.landing import LoadResult, connect_warehouse, get_cursor, land, new_batch_id
 from ingestion.common.settings import build_db_path
 from ingestion.erp import settings
 
@@ -162,7 +162,7 @@ def main() -> None:
     p.add_argument("--url", required=True, help="sqlite:///path/erp.sqlite or postgresql://...")
     p.add_argument("--db", default=str(build_db_path()))
     a = p.parse_args()
-    with duckdb.connect(a.db) as conn:
+    with connect_warehouse(a.db) as conn:
         for table, res in extract(conn, a.url).items():
             print(
                 f"raw.{table}: {res.rows_landed} landed, {res.rows_duplicate} duplicate, {res.rows_quarantined} quarantined"

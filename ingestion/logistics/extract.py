@@ -14,7 +14,13 @@ import duckdb
 import polars as pl
 
 from ingestion.common.contract import ContractError, conform, load_contract
-from ingestion.common.landing import LoadResult, file_already_loaded, land, new_batch_id
+from ingestion.common.landing import (
+    LoadResult,
+    connect_warehouse,
+    file_already_loaded,
+    land,
+    new_batch_id,
+)
 from ingestion.common.settings import build_db_path
 from ingestion.logistics import settings
 from ingestion.logistics.normalize import decode, read_csv_text
@@ -71,7 +77,7 @@ def main() -> None:
     p.add_argument("folder", type=Path)
     p.add_argument("--db", default=str(build_db_path()))
     a = p.parse_args()
-    with duckdb.connect(a.db) as conn:
+    with connect_warehouse(a.db) as conn:
         try:
             res = extract(conn, a.folder)[settings.TABLE]
         except (LogisticsError, ContractError) as exc:

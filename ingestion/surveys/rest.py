@@ -22,7 +22,7 @@ import duckdb
 
 from ingestion.common.contract import ContractError, load_contract
 from ingestion.common.http import RestClient
-from ingestion.common.landing import LoadResult, get_cursor, land, new_batch_id
+from ingestion.common.landing import LoadResult, connect_warehouse, get_cursor, land, new_batch_id
 from ingestion.common.settings import build_db_path
 from ingestion.surveys import settings
 from ingestion.surveys.normalize import responses_to_frame
@@ -118,7 +118,7 @@ def main() -> None:
     p.add_argument("--token", required=True)
     p.add_argument("--db", default=str(build_db_path()))
     a = p.parse_args()
-    with duckdb.connect(a.db) as conn:
+    with connect_warehouse(a.db) as conn:
         try:
             res = extract(conn, a.url, a.token)[settings.TABLE]
         except (SurveyApiError, ContractError) as exc:

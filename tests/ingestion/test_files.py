@@ -77,3 +77,20 @@ def test_survey_export_timezone_and_three_headers(tiny_sources: Path, tmp_path: 
         ]
         assert first_line == 4
         assert extract_surveys(conn, folder)["surveys_responses"].rows_read == 0
+
+
+def test_landing_connection_checkpoints_once_per_load(tmp_path: Path) -> None:
+    """Landing commits per file; the warehouse connection must not checkpoint every 16 MB of log."""
+    from dagster_project.resources import WarehouseResource
+    from ingestion.common.landing import CHECKPOINT_THRESHOLD, connect_warehouse
+
+    setting = "select current_setting('checkpoint_threshold')"
+    with duckdb.connect(":memory:") as plain:
+        default = plain.execute(setting).fetchone()
+    with duckdb.connect(":memory:", config={"checkpoint_threshold": CHECKPOINT_THRESHOLD}) as c:
+        wanted = c.execute(setting).fetchone()
+    assert wanted != default
+    with connect_warehouse(tmp_path / "w.duckdb") as conn:
+        assert conn.execute(setting).fetchone() == wanted
+    with WarehouseResource(home=str(tmp_path)).connect() as conn:
+        assert conn.execute(setting).fetchone() == wanted
