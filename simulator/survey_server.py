@@ -22,6 +22,7 @@ import csv
 import io
 import json
 import re
+import threading
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -106,19 +107,34 @@ def _read_export(path: Path) -> tuple[str, list[dict[str, Any]]]:
 
 
 class SurveyData:
+    """The exports, read on the first request: `cqm demo` starts this API beside the connectors although
+    its default reads the export files, and reading large exports up front cost seconds per run."""
+
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.surveys: dict[str, tuple[str, list[dict[str, Any]]]] = {}
-        self.reload()
+        self._surveys: dict[str, tuple[str, list[dict[str, Any]]]] | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def surveys(self) -> dict[str, tuple[str, list[dict[str, Any]]]]:
+        with self._lock:
+            if self._surveys is None:
+                self._surveys = self._read()
+            return self._surveys
 
     def reload(self) -> None:
         """Re-read the exports (new responses appear as the simulator or a test appends them)."""
+        surveys = self._read()
+        with self._lock:
+            self._surveys = surveys
+
+    def _read(self) -> dict[str, tuple[str, list[dict[str, Any]]]]:
         surveys = {}
         for path in sorted(self.root.glob("*.csv")):
             tz, rows = _read_export(path)
             rows.sort(key=lambda r: (r["values"].get("recordedDate", ""), r["responseId"] or ""))
             surveys[path.stem] = (tz, rows)
-        self.surveys = surveys
+        return surveys
 
 
 STATUS_TEXT = {
