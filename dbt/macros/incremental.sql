@@ -1,7 +1,8 @@
 {#- Incremental facts (strategy delete+insert on the fact's unique key). On an incremental run a fact rebuilds
-    1. every row whose source rows landed in raw since the newest load it already holds, minus a lookback
-       (var incremental_lookback_hours) for batches that committed after the previous build started:
-       `{{ loaded_since_last_build('greatest(a._loaded_at, b._loaded_at)') }}`;
+    1. every row whose source rows changed since it was built: the fact keeps the load time of the source rows it was
+       built from (source_loaded_at), and a row is rebuilt when staging now holds a different one for its key, or the
+       key is new (an anti-join, so a batch that committed late or a clock that went back cannot hide a change):
+       `{{ changed_since_last_build({'order_id': 'lines.order_id'}, 'greatest(a._loaded_at, b._loaded_at)') }}`;
     2. every row whose stored dimension key is no longer right: the unknown member '-1' (the member may have
        arrived since), or a key whose version is no longer valid at the row's event time (a type-2 change
        was recorded since): `{{ member_is_stale('existing.customer_key', ref('dim_customer'), 'existing.order_date') }}`;
@@ -11,17 +12,19 @@
 {#- The high-water mark column every incremental fact carries. -#}
 {% macro incremental_loaded_at_column() -%}source_loaded_at{%- endmacro %}
 
-{#- A predicate on a load timestamp expression: true on a full build, "landed since the last build" otherwise. -#}
-{% macro loaded_since_last_build(loaded_at) -%}
+{#- A predicate on a source row: true on a full build; otherwise true when the fact holds no row for its key
+    (key_columns maps the fact's key columns to expressions of the source row) built from a source row with load time
+    `loaded_at`. -#}
+{% macro changed_since_last_build(key_columns, loaded_at) -%}
     {%- if is_incremental() -%}
-        {{ loaded_at }} > (
-            select
-                {{ dbt.dateadd(
-                    'hour',
-                    -1 * var('incremental_lookback_hours'),
-                    "coalesce(max(" ~ incremental_loaded_at_column() ~ "), cast('1900-01-01 00:00:00+00' as " ~ type_timestamptz() ~ "))"
-                ) }}
-            from {{ this }}
+        not exists (
+            select 1
+            from {{ this }} as built
+            where
+                {%- for column, expression in key_columns.items() %}
+                built.{{ column }} = {{ expression }} and
+                {%- endfor %}
+                built.{{ incremental_loaded_at_column() }} = {{ loaded_at }}
         )
     {%- else -%}
         (1 = 1)

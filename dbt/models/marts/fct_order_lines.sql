@@ -1,5 +1,5 @@
 -- One row per sales-order line as booked (latest version; cancellations flagged).
--- Incremental: lines whose item or header landed since the last build, and lines whose customer or product
+-- Incremental: lines whose item or header changed since the last build (or are new), and lines whose customer or product
 -- version changed since (macros/incremental.sql), are rebuilt by delete+insert on order_line_key.
 {{
     config(
@@ -52,7 +52,11 @@ lines_to_build as (
         line_loads.order_id,
         line_loads.order_line_no
     from line_loads
-    where {{ loaded_since_last_build('line_loads.source_loaded_at') }}
+    where
+        {{ changed_since_last_build(
+            {'order_id': 'line_loads.order_id', 'order_line_no': 'line_loads.order_line_no'},
+            'line_loads.source_loaded_at'
+        ) }}
     {% if is_incremental() %}
         union
         select

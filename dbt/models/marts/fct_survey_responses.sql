@@ -1,6 +1,6 @@
 -- One row per valid survey response, with NPS bands (promoter 9-10, passive 7-8, detractor 0-6),
 -- CSAT top-2-box (4-5 of 5) and CES agreement (5-7 of 7).
--- Incremental: responses that landed since the last build, and responses whose customer version changed since,
+-- Incremental: responses new or changed since the last build, and responses whose customer version changed since,
 -- are rebuilt (delete+insert on survey_response_key); responses no longer valid (e.g. later marked spam) are deleted.
 {{
     config(
@@ -37,7 +37,7 @@ stale_responses as (
 responses_to_build as (
     select responses.response_id
     from responses
-    where {{ loaded_since_last_build('responses._loaded_at') }}
+    where {{ changed_since_last_build({'response_id': 'responses.response_id'}, 'responses._loaded_at') }}
     {% if is_incremental() %}
         union
         select stale_responses.response_id

@@ -1,6 +1,6 @@
 -- One row per status change of a complaint case (the transaction fact behind fct_complaints' accumulating
 -- snapshot): which milestone it reached, its place in the case's history and the time since the previous change.
--- Incremental: every change of a case with a change or a case version landed since the last build, or whose
+-- Incremental: every change of a case with a change or a case version landed since the last build (a load time the fact was not built from), or whose
 -- customer version changed since, is rebuilt (delete+insert on ticket_event_key; the whole case, because the
 -- change numbers depend on all its changes); changes of cases deleted in the CRM are deleted.
 {{
@@ -47,7 +47,11 @@ cases_to_build as (
     select distinct history.case_id
     from history
     inner join cases on history.case_id = cases.case_id
-    where {{ loaded_since_last_build('greatest(history._loaded_at, cases._loaded_at)') }}
+    where
+        {{ changed_since_last_build(
+            {'case_history_id': 'history.case_history_id'},
+            'greatest(history._loaded_at, cases._loaded_at)'
+        ) }}
     {% if is_incremental() %}
         union
         select stale_cases.case_id

@@ -1,6 +1,6 @@
 -- One row per carrier tracking event (EDI 214 status; re-sent events count once, see staging), with the
 -- carrier as a conformed dimension and the status meaning from the EDI code list.
--- Incremental: events that landed since the last build, and events whose carrier or status code was unknown,
+-- Incremental: events whose staging row changed since the last build (or is new), and events whose carrier or status code was unknown,
 -- are rebuilt by delete+insert on tracking_event_key. Changing an existing code's meaning needs --full-refresh.
 {{
     config(
@@ -36,7 +36,7 @@ stale_events as (
 events_to_build as (
     select events.tracking_event_key
     from events
-    where {{ loaded_since_last_build('events._loaded_at') }}
+    where {{ changed_since_last_build({'tracking_event_key': 'events.tracking_event_key'}, 'events._loaded_at') }}
     {% if is_incremental() %}
         union
         select stale_events.tracking_event_key
