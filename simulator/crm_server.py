@@ -11,8 +11,8 @@ requests with 429 (Retry-After) or 500, as real CRMs do under load.
 from __future__ import annotations
 
 import json
+from bisect import bisect_left
 from pathlib import Path
-from typing import Any
 from urllib.parse import ParseResult, parse_qs, urlencode
 
 from simulator.demo_api import (
@@ -44,19 +44,36 @@ def _normalise_since(value: str) -> str:
 
 
 class CrmData:
+    """Each object's records as JSON text, sorted by (SystemModstamp or CreatedDate, Id), with the sorted stamps.
+
+    A page is found by bisecting the stamps, as a real CRM's index on SystemModstamp would: filtering every
+    record per request made paging through an object quadratic (about 500 pages of 2,000 at 1 M case
+    changes). The records stay text, so a page is served without encoding them again.
+    """
+
     def __init__(self, root: Path) -> None:
-        self.objects: dict[str, list[dict[str, Any]]] = {}
+        self.stamps: dict[str, list[str]] = {}
+        self.records: dict[str, list[str]] = {}
         for name in OBJECTS:
             path = root / f"{name}.jsonl"
-            rows = (
-                [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
-                if path.exists()
-                else []
-            )
-            rows.sort(
-                key=lambda r: (_ts_key(r.get("SystemModstamp") or r.get("CreatedDate")), r["Id"])
-            )
-            self.objects[name] = rows
+            keyed = []
+            if path.exists():
+                with path.open(encoding="utf-8") as f:
+                    for line in f:
+                        line = line.strip()
+                        if line:
+                            r = json.loads(line)
+                            stamp = _ts_key(r.get("SystemModstamp") or r.get("CreatedDate"))
+                            keyed.append((stamp, r["Id"], line))
+            keyed.sort(key=lambda t: (t[0], t[1]))
+            self.stamps[name] = [t[0] for t in keyed]
+            self.records[name] = [t[2] for t in keyed]
+
+    def page(self, obj: str, since: str, offset: int, limit: int) -> tuple[int, list[str]]:
+        """(records with a stamp >= since, the JSON texts of those at offset .. offset + limit)."""
+        first = bisect_left(self.stamps[obj], since)
+        records = self.records[obj]
+        return len(records) - first, records[first + offset : first + offset + limit]
 
 
 CRM_ERRORS = {
@@ -79,7 +96,7 @@ class Handler(DemoApiHandler):
             self.error(404, f"no resource {url.path}")
             return
         obj = url.path[len(API_PREFIX) :]
-        if obj not in srv.data.objects:
+        if obj not in srv.data.records:
             self.send_json(
                 404,
                 [
@@ -97,18 +114,15 @@ class Handler(DemoApiHandler):
         else:
             since = _normalise_since(q.get("updated_since", "1970-01-01T00:00:00.000+0000"))
             offset, limit = 0, max(1, min(int(q.get("limit", "2000")), 2000))
-        rows = [
-            r
-            for r in srv.data.objects[obj]
-            if _ts_key(r.get("SystemModstamp") or r.get("CreatedDate")) >= since
-        ]
-        page = rows[offset : offset + limit]
-        done = offset + limit >= len(rows)
-        body: dict[str, Any] = {"totalSize": len(rows), "done": done, "records": page}
+        total, page = srv.data.page(obj, since, offset, limit)
+        done = offset + limit >= total
+        head = f'{{"totalSize": {total}, "done": {json.dumps(done)}, "records": ['
+        tail = "]"
         if not done:
             token = encode_page_token({"since": since, "offset": offset + limit, "limit": limit})
-            body["nextRecordsUrl"] = f"{API_PREFIX}{obj}?{urlencode({'page': token})}"
-        self.send_json(200, body)
+            next_url = f"{API_PREFIX}{obj}?{urlencode({'page': token})}"
+            tail += f', "nextRecordsUrl": {json.dumps(next_url)}'
+        self.send_json_text(200, head + ", ".join(page) + tail + "}")
 
 
 class CrmServer(DemoApiServer):

@@ -33,7 +33,10 @@ class DemoApiHandler(BaseHTTPRequestHandler):
         pass
 
     def send_json(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
-        data = json.dumps(body).encode("utf-8")
+        self.send_json_text(status, json.dumps(body), headers)
+
+    def send_json_text(self, status: int, text: str, headers: dict[str, str] | None = None) -> None:
+        data = text.encode("utf-8")
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))

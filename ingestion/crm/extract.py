@@ -63,6 +63,17 @@ def extract(
         for obj in objects or list(settings.STREAMS):
             table = settings.STREAMS[obj]
             contract = load_contract("crm", table)
+            # a re-delivered record repeats its stamps: the duplicate check reads only landed rows within the
+            # page's range (pages come in stamp order, so DuckDB skips the other row groups)
+            dedupe_range = next(
+                (
+                    c.name
+                    for stamp in ("SystemModstamp", "CreatedDate")
+                    for c in contract.columns
+                    if c.source_name == stamp and c.required
+                ),
+                None,
+            )
             since = get_cursor(conn, "crm", obj) or settings.INITIAL_CURSOR
             batch = new_batch_id()
             total = LoadResult(table=table)
@@ -83,6 +94,7 @@ def extract(
                     source_file=f"{obj} page {page_no + 1} since {since}",
                     extra_columns=extra,
                     cursor=(obj, since_new),
+                    dedupe_range=dedupe_range,
                 )
                 total.add(res)
             results[table] = total

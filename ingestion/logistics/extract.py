@@ -65,6 +65,9 @@ def extract(conn: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, LoadResu
                 batch_id=batch,
                 source_file=key,
                 extra_columns=extra,
+                # a re-sent event repeats its event date, so the duplicate check reads only landed rows of the
+                # file's dates (files arrive in date order: DuckDB skips the other row groups)
+                dedupe_range="event_date",
             )
         )
     return {settings.TABLE: total}

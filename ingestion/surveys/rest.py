@@ -102,6 +102,8 @@ def extract(
                     source_file=label,
                     extra_columns=extra,
                     cursor=(sid, cursor_after(responses, since)),
+                    # a re-delivered response repeats its recorded date (pages come in that order)
+                    dedupe_range="recorded_date",
                 )
                 res.rows_read += dropped
                 res.rows_duplicate += dropped
