@@ -6,10 +6,12 @@ import json
 import math
 import shutil
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
 
+from expectations import runner
 from expectations.history import VolumeHistory
 from expectations.model import CRITICAL, WARNING, Suite, UniqueKey, VolumeChange
 from expectations.runner import run_suite
@@ -165,6 +167,41 @@ def test_chunked_counts_add_up(pipeline_home: Path, tmp_path: Path) -> None:
     assert [o.success for o in whole.outcomes] == [o.success for o in chunked.outcomes]
 
 
+def test_worker_processes_give_the_same_outcomes(
+    pipeline_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chunks validated in worker processes fold to the same counts and samples as in one process."""
+    db = build_copy(
+        pipeline_home,
+        tmp_path,
+        "update raw.erp_vbap set kwmeng = -5 where rowid in (select rowid from raw.erp_vbap limit 40)",
+        "update raw.erp_vbap set edatu = 'soon' where rowid in (select rowid from raw.erp_vbap limit 7 offset 333)",
+    )
+    suite = SUITES["raw_erp_vbap"]
+    chunked = Suite(suite.name, suite.schema, suite.table, suite.expectations, chunk_rows=100)
+    monkeypatch.setenv("CQM_GX_WORKERS", "1")
+    alone = run_suite(chunked, db_path=db)
+    monkeypatch.setenv("CQM_GX_WORKERS", "2")
+    monkeypatch.setattr(runner, "PARALLEL_MIN_ROWS", 0)
+    submitted: list[int] = []
+    real_pool = runner._pool
+
+    class CountingPool:
+        def __init__(self, workers: int) -> None:
+            self.pool = real_pool(workers)
+
+        def submit(self, fn: Any, *args: Any) -> Any:
+            submitted.append(args[0].num_rows)
+            return self.pool.submit(fn, *args)
+
+    monkeypatch.setattr(runner, "_pool", CountingPool)
+    parallel = run_suite(chunked, db_path=db)
+    assert len(submitted) > 2 and sum(submitted) == parallel.rows, "every chunk went to a worker"
+    assert [o.as_dict() for o in parallel.outcomes] == [o.as_dict() for o in alone.outcomes]
+    failed = {o.column: o.unexpected_count for o in parallel.outcomes if not o.success}
+    assert failed == {"kwmeng": 40, "edatu": 7}
+
+
 def test_stale_load_warns_without_blocking(pipeline_home: Path, tmp_path: Path) -> None:
     db = build_copy(
         pipeline_home, tmp_path, "update raw.crm_cases set _loaded_at = now() - interval 10 days"
@@ -300,7 +337,9 @@ def test_raw_row_checks_read_only_what_landed_since_the_last_passing_run(
     assert second.rows_validated == 5 and second.validated_since is not None
     assert "row checks on the 5 loaded since" in second.summary()
     # table checks still see the whole table: the row count is the table's
-    count = next(o for o in second.outcomes if o.expectation == "expect_table_row_count_to_be_between")
+    count = next(
+        o for o in second.outcomes if o.expectation == "expect_table_row_count_to_be_between"
+    )
     assert count.observed == second.rows
     # three bad rows land: they are read and block
     _land(db, new_rows(3, "BAD", kwmeng="-5"))
