@@ -19,6 +19,7 @@ import polars as pl
 
 from ingestion.common.contract import load_contract
 from ingestion.common.landing import LoadResult, connect_warehouse, get_cursor, land, new_batch_id
+from ingestion.common.prefetch import prefetched
 from ingestion.common.settings import build_db_path
 from ingestion.erp import settings
 
@@ -35,7 +36,8 @@ def connect(url: str) -> Iterator[tuple[Any, str]]:
         # SQLAlchemy convention: sqlite:///relative/path, sqlite:////absolute/path
         path = url[len("sqlite:///") :]
         try:
-            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            # read by the prefetch thread, one chunk ahead of landing
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
         except sqlite3.OperationalError as exc:
             raise ErpError(f"erp: cannot open SQLite database {path} ({exc})") from exc
         try:
@@ -128,7 +130,7 @@ def extract(
             batch = new_batch_id()
             total = LoadResult(table=landed)
             offset = 0
-            for chunk in read_chunks(src, ph, table, since):
+            for chunk in prefetched(read_chunks(src, ph, table, since)):
                 good, bad, extra = conform(
                     chunk, contract, source_file=f"{table}", line_offset=offset
                 )
