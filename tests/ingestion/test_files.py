@@ -94,3 +94,22 @@ def test_landing_connection_checkpoints_once_per_load(tmp_path: Path) -> None:
         assert conn.execute(setting).fetchone() == wanted
     with WarehouseResource(home=str(tmp_path)).connect() as conn:
         assert conn.execute(setting).fetchone() == wanted
+
+
+def test_landing_connection_has_a_bounded_memory_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DuckDB's default (80 % of RAM) let landing keep what it wrote cached: 5.1 GB at 10 M order lines."""
+    from ingestion.common.landing import LANDING_MEMORY_LIMIT, connect_warehouse
+
+    setting = "select current_setting('memory_limit')"
+
+    def reported(limit: str) -> object:
+        with duckdb.connect(":memory:", config={"memory_limit": limit}) as c:
+            return c.execute(setting).fetchone()
+
+    with connect_warehouse(tmp_path / "w.duckdb") as conn:
+        assert conn.execute(setting).fetchone() == reported(LANDING_MEMORY_LIMIT)
+    monkeypatch.setenv("CQM_LANDING_MEMORY_LIMIT", "2GB")
+    with connect_warehouse(tmp_path / "w.duckdb") as conn:
+        assert conn.execute(setting).fetchone() == reported("2GB")
