@@ -204,10 +204,9 @@ class _Checked:
     kwargs: dict[str, Any]
 
 
-def _check_chunk(frame: Any, expectations: list[Any], key: list[str] | None) -> list[_Checked]:
-    """Validate one chunk (a pandas frame, or an Arrow record batch as sent to a worker)."""
-    if not hasattr(frame, "columns") or not hasattr(frame, "iloc"):
-        frame = frame.to_pandas()
+def _check_chunk(chunk: Any, expectations: list[Any], key: list[str] | None) -> list[_Checked]:
+    """Validate one chunk, an Arrow record batch or table (what a worker is sent), as a pandas frame."""
+    frame = chunk.to_pandas()
     return [
         _Checked(
             bool(r.success),
@@ -533,7 +532,7 @@ def _run_gx(
             [len(row_level) + j for j in range(len(table_level))] if first else []
         )
         if pool is None:
-            pending.append((idx, exps, _check_chunk(record_batch.to_pandas(), exps, key)))
+            pending.append((idx, exps, _check_chunk(record_batch, exps, key)))
         else:
             pending.append((idx, exps, pool.submit(_check_chunk, record_batch, exps, key)))
         # at most one chunk per worker waits beyond those being validated: memory stays bounded
@@ -543,10 +542,10 @@ def _run_gx(
     while pending:
         fold_oldest()
     if first:  # empty table: validate an empty frame with the table's columns
-        frame = conn.execute(f"select {cols} from {fq} limit 0").fetch_df()
+        empty = conn.execute(f"select {cols} from {fq} limit 0").to_arrow_table()
         ordered = row_level + table_level
         for i, (exp, res) in enumerate(
-            zip(ordered, _check_chunk(frame, ordered, None), strict=True)
+            zip(ordered, _check_chunk(empty, ordered, None), strict=True)
         ):
             fold(i, exp, res)
     # table-level row counts must see the whole table, not the first chunk
