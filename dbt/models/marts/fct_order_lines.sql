@@ -38,34 +38,6 @@ stale_lines as (
 ),
 {% endif %}
 
-line_loads as (
-    select
-        order_items.order_id,
-        order_items.order_line_no,
-        greatest(order_items._loaded_at, coalesce(orders._loaded_at, order_items._loaded_at)) as source_loaded_at
-    from order_items
-    left join orders on order_items.order_id = orders.order_id
-),
-
-lines_to_build as (
-    select
-        line_loads.order_id,
-        line_loads.order_line_no
-    from line_loads
-    where
-        {{ changed_since_last_build(
-            {'order_id': 'line_loads.order_id', 'order_line_no': 'line_loads.order_line_no'},
-            'line_loads.source_loaded_at'
-        ) }}
-    {% if is_incremental() %}
-        union
-        select
-            stale_lines.order_id,
-            stale_lines.order_line_no
-        from stale_lines
-    {% endif %}
-),
-
 joined as (
     select
         {{ surrogate_key(['order_items.order_id', 'order_items.order_line_no']) }} as order_line_key,
@@ -81,12 +53,8 @@ joined as (
         order_items.net_amount,
         orders.currency,
         order_items.is_cancelled,
-        line_loads.source_loaded_at
+        greatest(order_items._loaded_at, coalesce(orders._loaded_at, order_items._loaded_at)) as source_loaded_at
     from order_items
-    inner join lines_to_build
-        on order_items.order_id = lines_to_build.order_id and order_items.order_line_no = lines_to_build.order_line_no
-    inner join line_loads
-        on order_items.order_id = line_loads.order_id and order_items.order_line_no = line_loads.order_line_no
     left join orders on order_items.order_id = orders.order_id
     left join customers
         on orders.customer_id = customers.customer_id
@@ -98,4 +66,16 @@ joined as (
             and orders.order_date < products.valid_to
 )
 
+-- the staging views are read once: a full build takes every row, an incremental one filters here
 select * from joined
+{% if is_incremental() %}
+    where
+        {{ changed_since_last_build(
+            {'order_id': 'joined.order_id', 'order_line_no': 'joined.order_line_no'}, 'joined.source_loaded_at'
+        ) }}
+        or exists (
+            select 1
+            from stale_lines
+            where stale_lines.order_id = joined.order_id and stale_lines.order_line_no = joined.order_line_no
+        )
+{% endif %}

@@ -34,17 +34,6 @@ stale_responses as (
 ),
 {% endif %}
 
-responses_to_build as (
-    select responses.response_id
-    from responses
-    where {{ changed_since_last_build({'response_id': 'responses.response_id'}, 'responses._loaded_at') }}
-    {% if is_incremental() %}
-        union
-        select stale_responses.response_id
-        from stale_responses
-    {% endif %}
-),
-
 classified as (
     select
         {{ surrogate_key(['responses.response_id']) }} as survey_response_key,
@@ -76,12 +65,17 @@ classified as (
         responses.duration_seconds,
         responses._loaded_at as source_loaded_at
     from responses
-    inner join responses_to_build on responses.response_id = responses_to_build.response_id
     left join customers
         on responses.customer_id = customers.customer_id
             and responses.recorded_at >= customers.valid_from
             and responses.recorded_at < customers.valid_to
     left join surveys on responses.survey_id = surveys.survey_id
+    {% if is_incremental() %}
+        -- the staging view is read once: a full build takes every row, an incremental one filters here
+        where
+            {{ changed_since_last_build({'response_id': 'responses.response_id'}, 'responses._loaded_at') }}
+            or responses.response_id in (select stale_responses.response_id from stale_responses)
+    {% endif %}
 )
 
 select * from classified

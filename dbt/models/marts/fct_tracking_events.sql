@@ -33,17 +33,6 @@ stale_events as (
 ),
 {% endif %}
 
-events_to_build as (
-    select events.tracking_event_key
-    from events
-    where {{ changed_since_last_build({'tracking_event_key': 'events.tracking_event_key'}, 'events._loaded_at') }}
-    {% if is_incremental() %}
-        union
-        select stale_events.tracking_event_key
-        from stale_events
-    {% endif %}
-),
-
 joined as (
     select
         events.tracking_event_key,
@@ -68,9 +57,14 @@ joined as (
         events.source_file,
         events._loaded_at as source_loaded_at
     from events
-    inner join events_to_build on events.tracking_event_key = events_to_build.tracking_event_key
     left join statuses on events.status_code = statuses.status_code
     left join carriers on events.carrier_scac = carriers.carrier_scac
+    {% if is_incremental() %}
+        -- the staging view is read once: a full build takes every row, an incremental one filters here
+        where
+            {{ changed_since_last_build({'tracking_event_key': 'events.tracking_event_key'}, 'events._loaded_at') }}
+            or events.tracking_event_key in (select stale_events.tracking_event_key from stale_events)
+    {% endif %}
 )
 
 select * from joined

@@ -1,5 +1,5 @@
 -- Carrier events with the local EDI date/time turned into UTC using the AT7-07 time code.
--- Events re-sent by the carrier (same tracking number, status, time and place) count once.
+-- Events re-sent by the carrier (same tracking number, status, time and place) count once: the first delivered.
 with source as (
     select * from {{ source('logistics', 'logistics_tracking_events') }}
 ),
@@ -20,6 +20,7 @@ parsed as (
         source.country,
         source._source_file,
         source._loaded_at,
+        source._record_hash,
         upper(source.status_code) as status_code,
         nullif(upper(source.status_reason_code), '') as status_reason_code,
         substr(source.event_date, 1, 4) || '-' || substr(source.event_date, 5, 2) || '-' || substr(source.event_date, 7, 2)
@@ -35,34 +36,44 @@ converted as (
     from parsed
 ),
 
-deduplicated as (
+-- the first delivery of each event, ranked on the event's key alone: a window that carries every column holds them
+-- all in memory, this one spills to disk (a raw row is its content hash and load time: a batch lands a hash once)
+first_deliveries as (
     select
-        *,
-        row_number() over (
-            partition by tracking_number, status_code, event_at, city order by _loaded_at
-        ) as duplicate_rank
-    from converted
+        ranked._record_hash,
+        ranked._loaded_at
+    from (
+        select
+            _record_hash,
+            _loaded_at,
+            row_number() over (
+                partition by tracking_number, status_code, event_at, city order by _loaded_at, _record_hash
+            ) as duplicate_rank
+        from converted
+    ) as ranked
+    where ranked.duplicate_rank = 1
 ),
 
 final as (
     select
-        {{ surrogate_key(['tracking_number', 'status_code', 'event_at', 'city']) }} as tracking_event_key,
-        carrier_scac,
-        tracking_number,
-        delivery_id,
-        status_code,
-        status_reason_code,
-        time_code,
-        iana_zone is not null as has_known_time_code,
-        event_at,
-        cast(event_local_text as timestamp) as event_local_at,
-        city,
-        state,
-        country,
-        _source_file as source_file,
-        _loaded_at
-    from deduplicated
-    where duplicate_rank = 1
+        {{ surrogate_key(['converted.tracking_number', 'converted.status_code', 'converted.event_at', 'converted.city']) }} as tracking_event_key,
+        converted.carrier_scac,
+        converted.tracking_number,
+        converted.delivery_id,
+        converted.status_code,
+        converted.status_reason_code,
+        converted.time_code,
+        converted.iana_zone is not null as has_known_time_code,
+        converted.event_at,
+        cast(converted.event_local_text as timestamp) as event_local_at,
+        converted.city,
+        converted.state,
+        converted.country,
+        converted._source_file as source_file,
+        converted._loaded_at
+    from converted
+    inner join first_deliveries
+        on converted._record_hash = first_deliveries._record_hash and converted._loaded_at = first_deliveries._loaded_at
 )
 
 select * from final
