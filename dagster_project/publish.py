@@ -20,7 +20,7 @@ from typing import Any
 
 import duckdb
 
-from ingestion.common.settings import scalar
+from ingestion.common.settings import pipeline_memory_limit, scalar
 
 PUBLISHED_SCHEMAS = ("marts", "reporting")
 PUBLISH_LOG_DDL = """create table if not exists meta.publish_log (
@@ -145,7 +145,8 @@ def publish(
     now = datetime.now(UTC)
     row_counts: dict[str, int] = {}
     try:
-        with duckdb.connect(str(tmp)) as conn:
+        # bounded: the tables are copied one at a time, streaming; past the limit DuckDB spills
+        with duckdb.connect(str(tmp), config={"memory_limit": pipeline_memory_limit()}) as conn:
             conn.execute(f"attach '{build_path}' as build (read_only)")
             tables = _tables(conn, "build")
             if not tables:

@@ -168,6 +168,31 @@ def test_clean_checks_publish_with_a_log_row(pipeline_home: Path, tmp_path: Path
     assert json.loads(summary)["checks"] == 2 and json.loads(summary)["gx_suites"] == 2
 
 
+def test_publish_connection_has_a_bounded_memory_limit(
+    pipeline_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At DuckDB's default (80 % of RAM) publishing 10 M order lines held 10 GB: the copy is bounded."""
+    import dagster_project.publish as publishing
+
+    home = _home_with_published_copy(tmp_path, pipeline_home)
+    wh = home / "warehouse"
+    seen: list[object] = []
+    connect = duckdb.connect
+
+    def recording(path: str, *args: object, **kwargs: object) -> duckdb.DuckDBPyConnection:
+        conn = connect(path, *args, **kwargs)  # type: ignore[arg-type]
+        seen.append(conn.execute("select current_setting('memory_limit')").fetchone())
+        return conn
+
+    monkeypatch.setenv("CQM_PIPELINE_MEMORY_LIMIT", "300MB")
+    monkeypatch.setattr(publishing.duckdb, "connect", recording)
+    publish(wh / "cqm.duckdb", wh / "serving.duckdb", wh / "parquet", run_id="bounded", checks=[])
+    monkeypatch.setattr(publishing.duckdb, "connect", connect)
+    with connect(":memory:", config={"memory_limit": "300MB"}) as c:
+        wanted = c.execute("select current_setting('memory_limit')").fetchone()
+    assert seen and seen[0] == wanted
+
+
 def test_run_that_skips_upstream_does_not_publish(
     pipeline_home: Path, tiny_sources: Path, tmp_path: Path
 ) -> None:

@@ -64,6 +64,7 @@ def gx_checks(group: str, names: list[str]) -> dg.AssetChecksDefinition:
         from expectations.report import record_results
         from expectations.runner import run_suite
         from expectations.suites import load_suite
+        from ingestion.common.settings import pipeline_memory_limit
 
         selected = [by_key[k] for k in context.selected_asset_check_keys if k in by_key]
         run_id = context.run.run_id
@@ -71,7 +72,12 @@ def gx_checks(group: str, names: list[str]) -> dg.AssetChecksDefinition:
         history = VolumeHistory(
             warehouse.warehouse_dir / VOLUME_HISTORY, scope=_build_identity(warehouse)
         )
-        with duckdb.connect(str(warehouse.build_path), read_only=True) as conn:
+        # bounded: suites read their tables in chunks
+        with duckdb.connect(
+            str(warehouse.build_path),
+            read_only=True,
+            config={"memory_limit": pipeline_memory_limit()},
+        ) as conn:
             results = [
                 # raw tables are append-only: row checks read what landed since the last passing run
                 run_suite(

@@ -8,7 +8,6 @@ midway leaves raw exactly as it was before that batch.
 
 from __future__ import annotations
 
-import os
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -18,7 +17,7 @@ import duckdb
 import polars as pl
 
 from ingestion.common.contract import Contract
-from ingestion.common.settings import scalar
+from ingestion.common.settings import pipeline_memory_limit, scalar
 
 META_DDL = [
     "create schema if not exists raw",
@@ -83,17 +82,17 @@ class LoadResult:
 # cost more as the table grew (carrier files at 1.5 M events: 15 s of 32 s in commits); with a larger
 # threshold the log takes the load and the file is checkpointed once, when the connection closes.
 CHECKPOINT_THRESHOLD = "1GB"
-# DuckDB's default memory limit is 80 % of RAM, and a landing connection kept the blocks it wrote cached up
-# to it: at 10 M order lines the pipeline's process held 5.1 GB by the end of extraction. Landing needs
-# little (one batch and the duplicate check within its range); CQM_LANDING_MEMORY_LIMIT overrides.
-LANDING_MEMORY_LIMIT = "1GB"
 
 
 def connect_warehouse(path: str | Path) -> duckdb.DuckDBPyConnection:
-    """A read-write connection to the warehouse for landing: one checkpoint per load, not per few commits."""
-    limit = os.environ.get("CQM_LANDING_MEMORY_LIMIT", "").strip() or LANDING_MEMORY_LIMIT
+    """A read-write connection to the warehouse for landing: one checkpoint per load, not per few commits;
+    bounded memory (landing needs one batch and the duplicate check within its range)."""
     return duckdb.connect(
-        str(path), config={"checkpoint_threshold": CHECKPOINT_THRESHOLD, "memory_limit": limit}
+        str(path),
+        config={
+            "checkpoint_threshold": CHECKPOINT_THRESHOLD,
+            "memory_limit": pipeline_memory_limit(),
+        },
     )
 
 

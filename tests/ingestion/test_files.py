@@ -100,7 +100,8 @@ def test_landing_connection_has_a_bounded_memory_limit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """DuckDB's default (80 % of RAM) let landing keep what it wrote cached: 5.1 GB at 10 M order lines."""
-    from ingestion.common.landing import LANDING_MEMORY_LIMIT, connect_warehouse
+    from ingestion.common.landing import connect_warehouse
+    from ingestion.common.settings import PIPELINE_MEMORY_LIMIT
 
     setting = "select current_setting('memory_limit')"
 
@@ -109,7 +110,7 @@ def test_landing_connection_has_a_bounded_memory_limit(
             return c.execute(setting).fetchone()
 
     with connect_warehouse(tmp_path / "w.duckdb") as conn:
-        assert conn.execute(setting).fetchone() == reported(LANDING_MEMORY_LIMIT)
-    monkeypatch.setenv("CQM_LANDING_MEMORY_LIMIT", "2GB")
+        assert conn.execute(setting).fetchone() == reported(PIPELINE_MEMORY_LIMIT)
+    monkeypatch.setenv("CQM_PIPELINE_MEMORY_LIMIT", "2GB")
     with connect_warehouse(tmp_path / "w.duckdb") as conn:
         assert conn.execute(setting).fetchone() == reported("2GB")
