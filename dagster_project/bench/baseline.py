@@ -47,8 +47,10 @@ CRM_OBJECTS = {
     "crm_case_milestones": "CaseMilestone",
 }
 ERP_TABLES = {landed: erp for erp, landed in erp_settings.TABLES.items()}
+# raw's load metadata; a row's identity (the pipeline's content hash, which the carrier events' staging uses to
+# pick a re-sent event's first delivery) is a random id here: the baseline loads every row once
 META_COLUMNS = (
-    "cast(null as varchar) as _record_hash, cast(? as varchar) as _source, "
+    "cast(uuid() as varchar) as _record_hash, cast(? as varchar) as _source, "
     "cast(null as varchar) as _source_file, cast(null as bigint) as _source_line, "
     "cast(null as varchar) as _extra_columns, 'baseline' as _batch_id, "
     "cast(? as timestamptz) as _loaded_at"
