@@ -46,6 +46,16 @@ def tiny_sources(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+def reported_memory_limit(limit: str) -> object:
+    """What current_setting('memory_limit') shows for a connection opened with this limit."""
+    import duckdb
+
+    with duckdb.connect(":memory:", config={"memory_limit": limit}) as conn:
+        row = conn.execute("select current_setting('memory_limit')").fetchone()
+    assert row is not None
+    return row[0]
+
+
 def make_home(tmp: Path, sources: Path) -> Path:
     """A CQM_HOME of its own with a private copy of the demo sources."""
     home = tmp / "home"

@@ -7,9 +7,9 @@ import os
 import subprocess
 from pathlib import Path
 
-import duckdb
 import pytest
 
+from tests.conftest import reported_memory_limit
 from tests.dbt.helpers import DBT, DBT_DIR
 
 
@@ -38,18 +38,11 @@ def _dbt_memory_limit(tmp_path: Path, env: dict[str, str]) -> str:
     return proc.stdout
 
 
-def _as_duckdb_reports(limit: str) -> str:
-    with duckdb.connect(":memory:", config={"memory_limit": limit}) as conn:
-        row = conn.execute("select current_setting('memory_limit')").fetchone()
-    assert row is not None
-    return str(row[0])
-
-
 def test_dbt_connection_memory_limit_is_bounded_unless_set(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("CQM_DUCKDB_MEMORY_LIMIT", raising=False)
-    assert _as_duckdb_reports("4GB") in _dbt_memory_limit(tmp_path / "a", {})
-    assert _as_duckdb_reports("1GB") in _dbt_memory_limit(
+    assert str(reported_memory_limit("4GB")) in _dbt_memory_limit(tmp_path / "a", {})
+    assert str(reported_memory_limit("1GB")) in _dbt_memory_limit(
         tmp_path / "b", {"CQM_DUCKDB_MEMORY_LIMIT": "1GB"}
     )

@@ -102,15 +102,11 @@ def test_landing_connection_has_a_bounded_memory_limit(
     """DuckDB's default (80 % of RAM) let landing keep what it wrote cached: 5.1 GB at 10 M order lines."""
     from ingestion.common.landing import connect_warehouse
     from ingestion.common.settings import PIPELINE_MEMORY_LIMIT
+    from tests.conftest import reported_memory_limit
 
     setting = "select current_setting('memory_limit')"
-
-    def reported(limit: str) -> object:
-        with duckdb.connect(":memory:", config={"memory_limit": limit}) as c:
-            return c.execute(setting).fetchone()
-
     with connect_warehouse(tmp_path / "w.duckdb") as conn:
-        assert conn.execute(setting).fetchone() == reported(PIPELINE_MEMORY_LIMIT)
+        assert conn.execute(setting).fetchone() == (reported_memory_limit(PIPELINE_MEMORY_LIMIT),)
     monkeypatch.setenv("CQM_PIPELINE_MEMORY_LIMIT", "2GB")
     with connect_warehouse(tmp_path / "w.duckdb") as conn:
-        assert conn.execute(setting).fetchone() == reported("2GB")
+        assert conn.execute(setting).fetchone() == (reported_memory_limit("2GB"),)
