@@ -25,6 +25,34 @@ def test_tree_usage_sees_this_process() -> None:
     assert sampler.cpu_at(first.at) <= sampler.cpu_at(last.at)
 
 
+def test_the_sampler_names_each_process_at_the_peak(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    # a parent that spawns one worker holding 200 MB: the peak shows both, the worker named as one
+    script = tmp_path / "parent.py"
+    script.write_text(
+        "import multiprocessing, time\n"
+        "def hold():\n"
+        "    block = bytearray(200 * 1024 * 1024)\n"
+        "    time.sleep(1.0)\n"
+        "    return len(block)\n"
+        "if __name__ == '__main__':\n"
+        "    p = multiprocessing.get_context('spawn').Process(target=hold)\n"
+        "    p.start(); p.join()\n",
+        encoding="utf-8",
+    )
+    proc = subprocess.Popen([sys.executable, str(script)])
+    sampler = TreeSampler(proc.pid, interval=0.05).start()
+    proc.wait()
+    sampler.stop()
+    processes = dict(sampler.peak_processes())
+    assert sum(processes.values()) == sampler.peak_rss()
+    workers = [label for label in processes if label.endswith("(spawned worker)")]
+    assert len(workers) == 1 and processes[workers[0]] > 200 * 1024**2
+    assert any(label.endswith("parent.py") for label in processes)
+
+
 def test_new_orders_copy_the_newest_orders_with_new_numbers(tmp_path: Path) -> None:
     db = tmp_path / "erp.sqlite"
     with sqlite3.connect(db) as conn:
@@ -96,6 +124,9 @@ def test_bench_smoke(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert stages["dbt_build"]["pipeline"]["wall_s"]["median"] > 0
     assert stages["publish"]["baseline"]["wall_s"]["median"] > 0
     assert report["summary"]["incremental"]["wall_s"] > 0
+    # the peak is broken down by process: the pipeline's own and dbt's
+    labels = [label for label, _ in report["summary"]["peak"]["processes"]]
+    assert any("cqm" in label or "dagster_project" in label for label in labels), labels
     assert "order lines added" in report["delta"]
     md = (out / "bench.md").read_text(encoding="utf-8")
     assert "| total |" in md and "identical: **True**" in md

@@ -18,6 +18,26 @@ class Sample:
     at: float  # time.time()
     cpu_s: float  # user + system seconds of the tree so far (reaped children included)
     rss_bytes: int  # resident memory of the live processes of the tree
+    processes: tuple[tuple[str, int], ...] = ()  # (label, resident bytes) of each live process
+
+
+def _label(pid: int) -> str:
+    """A short name for a process: its program and the first argument that says what it runs."""
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return str(pid)
+    words = [a.decode(errors="replace") for a in argv if a]
+    if not words:
+        return str(pid)
+    program = os.path.basename(words[0])
+    code = words[words.index("-c") + 1] if "-c" in words[:-1] else ""
+    if "multiprocessing.spawn" in code:
+        return f"{program} (spawned worker)"
+    if "resource_tracker" in code:
+        return f"{program} (resource tracker)"
+    rest = [os.path.basename(w) for w in words[1:] if not w.startswith("-") and w != code]
+    return " ".join([program, *rest[:2]])
 
 
 def _stat(pid: str) -> tuple[int, int, int] | None:
@@ -35,6 +55,12 @@ def _stat(pid: str) -> tuple[int, int, int] | None:
 
 def tree_usage(root: int) -> tuple[float, int]:
     """CPU seconds and RSS bytes of `root` and all its descendants now."""
+    cpu, processes = _tree(root)
+    return cpu, sum(processes.values())
+
+
+def _tree(root: int) -> tuple[float, dict[int, int]]:
+    """CPU seconds of `root` and its descendants, and the RSS bytes of each live one by pid."""
     procs = {}
     for name in os.listdir("/proc"):
         if name.isdigit():
@@ -44,15 +70,16 @@ def tree_usage(root: int) -> tuple[float, int]:
     children: dict[int, list[int]] = {}
     for pid, (ppid, _, _) in procs.items():
         children.setdefault(ppid, []).append(pid)
-    ticks = rss = 0
+    ticks = 0
+    live: dict[int, int] = {}
     todo = [root]
     while todo:
         pid = todo.pop()
         if pid in procs:
             ticks += procs[pid][1]
-            rss += procs[pid][2]
+            live[pid] = procs[pid][2] * PAGE
         todo.extend(children.get(pid, []))
-    return ticks / CLK_TCK, rss * PAGE
+    return ticks / CLK_TCK, live
 
 
 @dataclass
@@ -72,8 +99,12 @@ class TreeSampler:
 
     def _loop(self) -> None:
         while not self._stop.is_set():
-            cpu, rss = tree_usage(self.root)
-            self.samples.append(Sample(time.time(), cpu, rss))
+            cpu, live = _tree(self.root)
+            # labels are read each time: a child forked a moment ago may not have exec'd yet
+            processes = tuple(
+                sorted(((_label(pid), rss) for pid, rss in live.items()), key=lambda x: -x[1])
+            )
+            self.samples.append(Sample(time.time(), cpu, sum(live.values()), processes))
             self._stop.wait(self.interval)
 
     def stop(self) -> None:
@@ -95,11 +126,20 @@ class TreeSampler:
                 return a.cpu_s + (b.cpu_s - a.cpu_s) * (t - a.at) / (b.at - a.at)
         return max(x.cpu_s for x in s)
 
-    def peak_rss(self, start: float | None = None, end: float | None = None) -> int:
-        inside = [
-            x.rss_bytes
+    def _inside(self, start: float | None, end: float | None) -> list[Sample]:
+        return [
+            x
             for x in self.samples
             if (start is None or x.at >= start - self.interval)
             and (end is None or x.at <= end + self.interval)
         ]
-        return max(inside, default=0)
+
+    def peak_rss(self, start: float | None = None, end: float | None = None) -> int:
+        return max((x.rss_bytes for x in self._inside(start, end)), default=0)
+
+    def peak_processes(
+        self, start: float | None = None, end: float | None = None
+    ) -> tuple[tuple[str, int], ...]:
+        """Each live process's (label, RSS bytes) at the sample where the tree was largest."""
+        inside = self._inside(start, end)
+        return max(inside, key=lambda x: x.rss_bytes).processes if inside else ()

@@ -59,6 +59,8 @@ class StageResult:
     wall_s: float = 0.0
     cpu_s: float = 0.0
     peak_rss_bytes: int = 0
+    # (label, RSS bytes) of each process of the tree at the stage's peak
+    peak_processes: list[tuple[str, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -111,12 +113,16 @@ def _stage_results(
         for s, e in merged:
             res.wall_s += e - s
             res.cpu_s += max(0.0, sampler.cpu_at(e) - sampler.cpu_at(s))
-            res.peak_rss_bytes = max(res.peak_rss_bytes, sampler.peak_rss(s, e))
+            peak = sampler.peak_rss(s, e)
+            if peak > res.peak_rss_bytes:
+                res.peak_rss_bytes = peak
+                res.peak_processes = list(sampler.peak_processes(s, e))
         stages[stage] = res
     stages["overhead"] = StageResult(
         wall_s=max(0.0, wall - sum(r.wall_s for r in stages.values())),
         cpu_s=max(0.0, cpu - sum(r.cpu_s for r in stages.values())),
         peak_rss_bytes=sampler.peak_rss(),
+        peak_processes=list(sampler.peak_processes()),
     )
     return stages
 
@@ -389,6 +395,14 @@ def summarize(
         row["ratio_wall"] = _summary(ratios)
         row["ratio_cpu"] = _summary(cpu_ratios)
         out["stages"][stage] = row
+    if pipeline:
+        largest = max(pipeline, key=lambda r: r.peak_rss_bytes)
+        # "overhead" holds the whole run's peak: a tie goes to the real stage listed before it
+        stage, at_peak = max(largest.stages.items(), key=lambda kv: kv[1].peak_rss_bytes)
+        out["peak"] = {
+            "stage": None if stage == "overhead" else stage,
+            "processes": at_peak.peak_processes,
+        }
     if incremental is not None:
         full = statistics.median(r.wall_s for r in pipeline)
         full_cpu = statistics.median(r.cpu_s for r in pipeline)
@@ -463,6 +477,15 @@ def render_markdown(report: dict[str, Any]) -> str:
             f"| {a['rows_per_s'] or 0:,.0f} | {b['rows_per_s'] or 0:,.0f} "
             f"| {_gb(a['peak_rss_bytes'])} | {_gb(b['peak_rss_bytes'])} |"
         )
+    peak = s.get("peak")
+    if peak and peak["processes"]:
+        where = f" (during {STAGE_LABELS[peak['stage']]})" if peak["stage"] else ""
+        lines += [
+            "",
+            f"The pipeline's peak{where}, by process: "
+            + ", ".join(f"{label} {_gb(rss)}" for label, rss in peak["processes"])
+            + ".",
+        ]
     inc = s.get("incremental")
     if inc:
         lines += [
