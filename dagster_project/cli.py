@@ -440,7 +440,7 @@ def cmd_materialize(args: argparse.Namespace) -> int:
 def cmd_publish(args: argparse.Namespace) -> int:
     """Audit the build file again (dbt tests and every suite on marts/reporting) and publish it."""
     from dagster_project.publish import CheckRecord, publish
-    from expectations.runner import run_suite
+    from expectations.runner import run_suite, worker_pool
     from expectations.suites import SUITES
 
     home = _home()
@@ -472,18 +472,19 @@ def cmd_publish(args: argparse.Namespace) -> int:
     checks = []
     print("2/3 Running the Great Expectations suites on marts and reporting", flush=True)
     suites = list(SUITES.values())
-    for i, suite in enumerate(suites, start=1):
-        _bar(i - 1, len(suites), suite.name)
-        r = run_suite(suite, db_path=build)
-        checks.append(
-            CheckRecord(
-                f"gx_{suite.name}",
-                suite.fq_table,
-                r.passed,
-                "critical" if not r.passed else "warning",
-                r.summary(),
+    with worker_pool():  # the suites share worker processes, stopped before publishing
+        for i, suite in enumerate(suites, start=1):
+            _bar(i - 1, len(suites), suite.name)
+            r = run_suite(suite, db_path=build)
+            checks.append(
+                CheckRecord(
+                    f"gx_{suite.name}",
+                    suite.fq_table,
+                    r.passed,
+                    "critical" if not r.passed else "warning",
+                    r.summary(),
+                )
             )
-        )
     _bar(len(suites), len(suites), "suites done")
     print("3/3 Publishing …", flush=True)
     result = publish(

@@ -14,13 +14,15 @@ changed suite, a failed or missing validation, or a rebuilt warehouse validates 
 
 from __future__ import annotations
 
-import atexit
+import contextlib
 import hashlib
 import json
 import logging
 import multiprocessing
 import os
+import threading
 from collections import deque
+from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from functools import cache
@@ -224,12 +226,45 @@ def gx_workers() -> int:
     return max(1, min(2, os.cpu_count() or 1))
 
 
-@cache
 def _pool(workers: int) -> ProcessPoolExecutor:
     # spawn, not fork: the parent has DuckDB and Dagster threads running
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
-    atexit.register(pool.shutdown, cancel_futures=True)
-    return pool
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+
+
+# the pools of the open `worker_pool()` block, by size; None outside one
+_shared_pools: dict[int, ProcessPoolExecutor] | None = None
+_pools_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def worker_pool() -> Iterator[None]:
+    """Suites validated in this block share their worker processes: started when a suite first needs
+    them (a few seconds: each imports Great Expectations), stopped when the block ends. Outside a
+    block each suite starts and stops its own. Workers keep GX and their last chunks in memory, so
+    they must not outlive the checks: idle, they would sit through the dbt build that follows."""
+    global _shared_pools
+    with _pools_lock:
+        outer = _shared_pools is not None
+        if not outer:
+            _shared_pools = {}
+    try:
+        yield
+    finally:
+        if not outer:
+            with _pools_lock:
+                pools, _shared_pools = _shared_pools or {}, None
+            for pool in pools.values():
+                pool.shutdown(cancel_futures=True)
+
+
+def _acquire_pool(workers: int) -> tuple[ProcessPoolExecutor, bool]:
+    """A pool of `workers` processes, and whether the caller must shut it down."""
+    with _pools_lock:
+        if _shared_pools is None:
+            return _pool(workers), True
+        if workers not in _shared_pools:
+            _shared_pools[workers] = _pool(workers)
+        return _shared_pools[workers], False
 
 
 def _plain(value: Any) -> Any:
@@ -510,37 +545,45 @@ def _run_gx(
         else int(scalar(conn, f"select count(*) from {fq}{where}", params))
     )
     workers = gx_workers()
-    pool = _pool(workers) if workers > 1 and to_read >= PARALLEL_MIN_ROWS else None
-    reader = conn.execute(f"select {cols} from {fq}{where}", params).to_arrow_reader(
-        suite.chunk_rows
+    pool, own_pool = (
+        _acquire_pool(workers) if workers > 1 and to_read >= PARALLEL_MIN_ROWS else (None, False)
     )
-    # chunks are folded in reading order, so counts and samples do not depend on the workers
-    pending: deque[tuple[list[int], list[Any], Future[list[_Checked]] | list[_Checked]]] = deque()
-
-    def fold_oldest() -> None:
-        idx, exps, checked = pending.popleft()
-        results = checked.result() if isinstance(checked, Future) else checked
-        for i, exp, res in zip(idx, exps, results, strict=True):
-            fold(i, exp, res)
-
-    first = True
-    validated = 0
-    for record_batch in reader:
-        validated += record_batch.num_rows
-        exps = row_level + (table_level if first else [])
-        idx = list(range(len(row_level))) + (
-            [len(row_level) + j for j in range(len(table_level))] if first else []
+    # a pool this run started stops with it, also when a chunk fails
+    with contextlib.ExitStack() as stop_pool:
+        if own_pool and pool is not None:
+            stop_pool.callback(pool.shutdown, cancel_futures=True)
+        reader = conn.execute(f"select {cols} from {fq}{where}", params).to_arrow_reader(
+            suite.chunk_rows
         )
-        if pool is None:
-            pending.append((idx, exps, _check_chunk(record_batch, exps, key)))
-        else:
-            pending.append((idx, exps, pool.submit(_check_chunk, record_batch, exps, key)))
-        # at most one chunk per worker waits beyond those being validated: memory stays bounded
-        while len(pending) > (workers if pool is not None else 0):
+        # chunks are folded in reading order, so counts and samples do not depend on the workers
+        pending: deque[tuple[list[int], list[Any], Future[list[_Checked]] | list[_Checked]]] = (
+            deque()
+        )
+
+        def fold_oldest() -> None:
+            idx, exps, checked = pending.popleft()
+            results = checked.result() if isinstance(checked, Future) else checked
+            for i, exp, res in zip(idx, exps, results, strict=True):
+                fold(i, exp, res)
+
+        first = True
+        validated = 0
+        for record_batch in reader:
+            validated += record_batch.num_rows
+            exps = row_level + (table_level if first else [])
+            idx = list(range(len(row_level))) + (
+                [len(row_level) + j for j in range(len(table_level))] if first else []
+            )
+            if pool is None:
+                pending.append((idx, exps, _check_chunk(record_batch, exps, key)))
+            else:
+                pending.append((idx, exps, pool.submit(_check_chunk, record_batch, exps, key)))
+            # at most one chunk per worker waits beyond those being validated: memory stays bounded
+            while len(pending) > (workers if pool is not None else 0):
+                fold_oldest()
+            first = False
+        while pending:
             fold_oldest()
-        first = False
-    while pending:
-        fold_oldest()
     if first:  # empty table: validate an empty frame with the table's columns
         empty = conn.execute(f"select {cols} from {fq} limit 0").to_arrow_table()
         ordered = row_level + table_level

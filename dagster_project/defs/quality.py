@@ -62,7 +62,7 @@ def gx_checks(group: str, names: list[str]) -> dg.AssetChecksDefinition:
 
         from expectations.history import VolumeHistory
         from expectations.report import record_results
-        from expectations.runner import run_suite
+        from expectations.runner import run_suite, worker_pool
         from expectations.suites import load_suite
         from ingestion.common.settings import pipeline_memory_limit
 
@@ -73,11 +73,15 @@ def gx_checks(group: str, names: list[str]) -> dg.AssetChecksDefinition:
             warehouse.warehouse_dir / VOLUME_HISTORY, scope=_build_identity(warehouse)
         )
         # bounded: suites read their tables in chunks
-        with duckdb.connect(
-            str(warehouse.build_path),
-            read_only=True,
-            config={"memory_limit": pipeline_memory_limit()},
-        ) as conn:
+        # the worker processes stop with the step: idle, they would hold memory through the dbt build
+        with (
+            duckdb.connect(
+                str(warehouse.build_path),
+                read_only=True,
+                config={"memory_limit": pipeline_memory_limit()},
+            ) as conn,
+            worker_pool(),
+        ):
             results = [
                 # raw tables are append-only: row checks read what landed since the last passing run
                 run_suite(

@@ -194,9 +194,21 @@ def test_worker_processes_give_the_same_outcomes(
             submitted.append(args[0].num_rows)
             return self.pool.submit(fn, *args)
 
+        def shutdown(self, cancel_futures: bool = False) -> None:
+            stopped.append(self)
+            self.pool.shutdown(cancel_futures=cancel_futures)
+
+    stopped: list[CountingPool] = []
     monkeypatch.setattr(runner, "_pool", CountingPool)
     parallel = run_suite(chunked, db_path=db)
     assert len(submitted) > 2 and sum(submitted) == parallel.rows, "every chunk went to a worker"
+    assert len(stopped) == 1, "a suite run alone stops the workers it started"
+    # suites in one block share one pool, stopped when the block ends (not kept for the process's life)
+    with runner.worker_pool():
+        run_suite(chunked, db_path=db)
+        run_suite(chunked, db_path=db)
+        assert len(stopped) == 1
+    assert len(stopped) == 2
     assert [o.as_dict() for o in parallel.outcomes] == [o.as_dict() for o in alone.outcomes]
     failed = {o.column: o.unexpected_count for o in parallel.outcomes if not o.success}
     assert failed == {"kwmeng": 40, "edatu": 7}
