@@ -45,6 +45,7 @@ STAGE_LABELS = {
 }
 # targets of issue 7, at a scale with >= 10 million order lines
 TARGET_RATIO = 1.5
+PEAK_PROCESS_SHOWN = 50 * 1024**2  # the report names processes this large at the peak
 TARGET_TINY_OVERHEAD_S = 20.0
 TARGET_INCREMENTAL = 0.15
 TARGET_PEAK_BYTES = 6 * 1024**3
@@ -480,12 +481,12 @@ def render_markdown(report: dict[str, Any]) -> str:
     peak = s.get("peak")
     if peak and peak["processes"]:
         where = f" (during {STAGE_LABELS[peak['stage']]})" if peak["stage"] else ""
-        lines += [
-            "",
-            f"The pipeline's peak{where}, by process: "
-            + ", ".join(f"{label} {_gb(rss)}" for label, rss in peak["processes"])
-            + ".",
-        ]
+        large = [(label, rss) for label, rss in peak["processes"] if rss >= PEAK_PROCESS_SHOWN]
+        small = [rss for _, rss in peak["processes"] if rss < PEAK_PROCESS_SHOWN]
+        parts = [f"{label} {_gb(rss)}" for label, rss in large]
+        if small:
+            parts.append(f"{len(small)} smaller ones {_gb(sum(small))}")
+        lines += ["", f"The pipeline's peak{where}, by process: " + ", ".join(parts) + "."]
     inc = s.get("incremental")
     if inc:
         lines += [

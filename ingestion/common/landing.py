@@ -108,8 +108,12 @@ def land(
     extra_columns: list[str] | None = None,
     cursor: tuple[str, str] | None = None,
     dedupe_range: str | None = None,
+    in_transaction: bool = False,
 ) -> LoadResult:
     """Land one batch in one transaction. `cursor` = (stream, value) is stored with it.
+
+    With `in_transaction`, the caller has begun a transaction and commits it (or rolls it back): a
+    file landed in chunks is then landed whole or not at all.
 
     `dedupe_range` names a contract column (e.g. the ERP change date) whose value is part of the
     content hash: an identical row already landed has the same value, so the duplicate check reads
@@ -160,7 +164,8 @@ def land(
         if values.null_count() == 0:
             within = f' and r."{dedupe_range}" between ? and ?'
             params = [values.min(), values.max()]
-    conn.execute("begin transaction")
+    if not in_transaction:
+        conn.execute("begin transaction")
     try:
         conn.register("_landing_batch", staged.to_arrow())
         before = scalar(conn, f'select count(*) from raw."{contract.table}"')
@@ -214,9 +219,11 @@ def land(
         )
         if cursor is not None:
             _set_cursor(conn, contract.source, cursor[0], cursor[1])
-        conn.execute("commit")
+        if not in_transaction:
+            conn.execute("commit")
     except BaseException:
-        conn.execute("rollback")
+        if not in_transaction:
+            conn.execute("rollback")
         raise
     return result
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import re
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,7 +18,14 @@ from ingestion.common.contract import Contract, conform
 from ingestion.logistics.normalize import decode
 from ingestion.surveys import settings
 
-__all__ = ["decode", "export_timezone", "read_export", "responses_to_frame", "utc_to_local_text"]
+__all__ = [
+    "decode",
+    "export_timezone",
+    "read_export",
+    "read_export_chunks",
+    "responses_to_frame",
+    "utc_to_local_text",
+]
 
 _QID = re.compile(r"^QID(\d+(?:_\d+)?)$")
 
@@ -35,21 +44,42 @@ def export_timezone(import_id_row: list[str], default: str) -> str:
 
 def read_export(text: str, default_timezone: str = "UTC") -> tuple[pl.DataFrame, str, int]:
     """Return (responses as text columns, export time zone, number of header rows skipped)."""
-    rows = list(csv.reader(io.StringIO(text)))
-    if not rows:
+    header, tz, skip, chunks = read_export_chunks(io.StringIO(text), default_timezone)
+    frames = list(chunks)
+    if header is None:
         return pl.DataFrame(), default_timezone, 0
-    header = rows[0]
-    skip = 1
-    tz = default_timezone
+    if not frames:
+        return pl.DataFrame(schema={h: pl.Utf8 for h in header}), tz, skip
+    return pl.concat(frames), tz, skip
+
+
+def read_export_chunks(
+    stream: Iterable[str], default_timezone: str = "UTC", chunk_rows: int = 50_000
+) -> tuple[list[str] | None, str, int, Iterator[pl.DataFrame]]:
+    """Read an export as it streams: (column header, export time zone, header rows, frames of at most
+    `chunk_rows` responses as text columns). The header is None when the export is empty. A
+    large export is never held whole: as Python strings it took about ten times its size."""
+    reader = csv.reader(stream)
+    header = next(reader, None)
+    if header is None:
+        return None, default_timezone, 0, iter(())
     # a Qualtrics export has two more header rows: question texts and ImportId JSON
-    if len(rows) > 2 and rows[2] and rows[2][0].lstrip().startswith("{"):
-        tz = export_timezone(rows[2], default_timezone)
-        skip = 3
-    body = rows[skip:]
-    width = len(header)
-    data = {h: [r[i] if i < len(r) else None for r in body] for i, h in enumerate(header)}
-    del width
-    return pl.DataFrame(data, schema={h: pl.Utf8 for h in header}), tz, skip
+    head = list(itertools.islice(reader, 2))
+    tz, skip = default_timezone, 1
+    if len(head) == 2 and head[1] and head[1][0].lstrip().startswith("{"):
+        tz, skip = export_timezone(head[1], default_timezone), 3
+        head = []
+    schema = {h: pl.Utf8 for h in header}
+
+    def frames() -> Iterator[pl.DataFrame]:
+        rows = iter(itertools.chain(head, reader))
+        while body := list(itertools.islice(rows, chunk_rows)):
+            yield pl.DataFrame(
+                {h: [r[i] if i < len(r) else None for r in body] for i, h in enumerate(header)},
+                schema=schema,
+            )
+
+    return header, tz, skip, frames()
 
 
 def utc_to_local_text(value: str, zone: ZoneInfo) -> str:

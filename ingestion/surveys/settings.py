@@ -4,6 +4,7 @@ TABLE = "surveys_responses"
 FILE_GLOB = "*.csv"
 HEADER_ROWS = 3  # Qualtrics: column ids, question texts, ImportId JSON
 DEFAULT_TIMEZONE = "UTC"
+CHUNK_ROWS = 50_000  # responses read and conformed at a time; a file still lands in one transaction
 
 # REST mode (Qualtrics-like API: GET /API/v3/surveys, /API/v3/surveys/<id>/responses)
 API_PATH = "/API/v3/surveys"

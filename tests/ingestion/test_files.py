@@ -110,3 +110,74 @@ def test_landing_connection_has_a_bounded_memory_limit(
     monkeypatch.setenv("CQM_PIPELINE_MEMORY_LIMIT", "2GB")
     with connect_warehouse(tmp_path / "w.duckdb") as conn:
         assert conn.execute(setting).fetchone() == (reported_memory_limit("2GB"),)
+
+
+def test_survey_export_encoding_is_found_while_streaming(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ingestion.surveys import extract as surveys
+
+    monkeypatch.setattr(surveys, "READ_BYTES", 16)  # many blocks: a character can straddle two
+    path = tmp_path / "s.csv"
+    cases = {
+        "ResponseId,Q5\nR1," + "x" * 40 + "São Paulo\n": ("utf-8", "utf-8"),
+        "\ufeffResponseId,Q5\nR1,São Paulo\n": ("utf-8", "utf-8-sig"),
+        "ResponseId,Q5\nR1," + "x" * 40 + "São Paulo\n": ("cp1252", "cp1252"),
+    }
+    for text, (written, found) in cases.items():
+        path.write_bytes(text.encode(written))
+        digest, encoding = surveys._fingerprint(path)
+        assert encoding == found
+        assert path.read_text(encoding=encoding) == text.lstrip("\ufeff")
+        assert len(digest) == 16
+
+
+def test_a_survey_export_lands_in_chunks_whole_or_not_at_all(
+    tiny_sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ingestion.surveys import extract as surveys
+    from ingestion.surveys import settings
+
+    folder = tmp_path / "surveys"
+    shutil.copytree(tiny_sources / "surveys", folder)
+    columns = "survey_id, response_id, _source_line, _record_hash"
+
+    def landed(db: Path) -> list[tuple[object, ...]]:
+        with duckdb.connect(str(db)) as conn:
+            return conn.execute(
+                f"select {columns} from raw.surveys_responses order by all"
+            ).fetchall()
+
+    with duckdb.connect(str(tmp_path / "whole.duckdb")) as conn:
+        whole = extract_surveys(conn, folder)["surveys_responses"]
+    expected = landed(tmp_path / "whole.duckdb")
+    assert whole.rows_landed == len(expected) > 30
+
+    monkeypatch.setattr(settings, "CHUNK_ROWS", 7)
+    real_land = surveys.land
+    calls: list[int] = []
+
+    def failing_land(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("disk full")
+        return real_land(*args, **kwargs)  # type: ignore[arg-type]
+
+    db = tmp_path / "chunked.duckdb"
+    monkeypatch.setattr(surveys, "land", failing_land)
+    with duckdb.connect(str(db)) as conn, pytest.raises(RuntimeError, match="disk full"):
+        extract_surveys(conn, folder)
+    with duckdb.connect(str(db)) as conn:
+        # the table was created in the same transaction: it is rolled back as well
+        left = conn.execute(
+            "select (select count(*) from duckdb_tables() where table_name = 'surveys_responses'), "
+            "(select count(*) from raw._load_log)"
+        ).fetchone()
+    assert left == (0, 0), "the two chunks landed before the failure were rolled back"
+
+    monkeypatch.setattr(surveys, "land", real_land)
+    with duckdb.connect(str(db)) as conn:
+        chunked = extract_surveys(conn, folder)["surveys_responses"]
+    assert landed(db) == expected, "same rows, line numbers and hashes as in one piece"
+    assert (chunked.rows_read, chunked.rows_landed) == (whole.rows_read, whole.rows_landed)
+    assert chunked.files == whole.files
