@@ -54,3 +54,34 @@
         select current_keys.key from ({{ keys_sql }}) as current_keys where current_keys.key is not null
     )
 {%- endmacro %}
+
+{#- Incremental staging tables. Landing stamps every raw row with its load batch (_batch_id), and the staging table
+    keeps the batch of each row it holds. Rows of a batch the table holds no row of are new to it; a predicate on a
+    raw row's batch, true on a full build. A load time would not do: a batch that committed late, or a clock that went
+    back, would stamp rows before the newest the table holds. A batch whose rows all lost to versions the table holds
+    (out-of-order versions, re-sent events) is read again at each build: such batches are few and small. -#}
+{% macro in_a_batch_not_built(batch_id) -%}
+    {%- if is_incremental() -%}
+        {{ batch_id }} not in (select distinct built._batch_id from {{ this }} as built)
+    {%- else -%}
+        (1 = 1)
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The rows of raw table `relation` whose natural key (`key_columns`) has a version in a batch not built yet, every
+    version of those keys (a staging table keeps the latest version: the new one may not be it); on a full build, all
+    rows. -#}
+{% macro versions_of_keys_in_batches_not_built(relation, key_columns) -%}
+    select * from {{ relation }} as versions
+    {%- if is_incremental() %}
+        where exists (
+            select 1
+            from {{ relation }} as landed
+            where
+                {%- for column in key_columns %}
+                landed.{{ column }} = versions.{{ column }} and
+                {%- endfor %}
+                {{ in_a_batch_not_built('landed._batch_id') }}
+        )
+    {%- endif %}
+{%- endmacro %}

@@ -1,6 +1,17 @@
 -- One row per delivery line with its carrier milestones (pickup, first exception, delivery) and
 -- the promised date from the order line it fulfils.
-with deliveries as (
+-- Incremental: the deliveries with a delivery item, an order item or a carrier event from a load batch not built yet
+-- are rebuilt over all their events (delete+insert on the delivery line); a full build takes every delivery.
+{{
+    config(
+        materialized='incremental',
+        unique_key=['delivery_id', 'delivery_line_no'],
+        incremental_strategy='delete+insert',
+        on_schema_change='fail'
+    )
+}}
+
+with all_deliveries as (
     select * from {{ ref('stg_erp__delivery_items') }}
 ),
 
@@ -8,12 +19,57 @@ order_items as (
     select * from {{ ref('stg_erp__sales_order_items') }}
 ),
 
-events as (
+all_events as (
     select * from {{ ref('stg_logistics__tracking_events') }}
 ),
 
 statuses as (
     select * from {{ ref('seed_edi_status_codes') }}
+),
+
+{% if is_incremental() %}
+-- the load batches the table was built from: each line keeps the batch of its delivery item, its order item and the
+-- latest of its carrier events
+built_batches as (
+    select built.delivery_batch_id as batch_id from {{ this }} as built
+    union
+    select built.order_item_batch_id from {{ this }} as built where built.order_item_batch_id is not null
+    union
+    select built.events_batch_id from {{ this }} as built where built.events_batch_id is not null
+),
+
+-- deliveries with a delivery item, an order item or a carrier event from a batch not built yet
+changed_deliveries as (
+    select all_deliveries.delivery_id
+    from all_deliveries
+    where all_deliveries._batch_id not in (select built_batches.batch_id from built_batches)
+    union
+    select all_events.delivery_id
+    from all_events
+    where all_events._batch_id not in (select built_batches.batch_id from built_batches)
+    union
+    select all_deliveries.delivery_id
+    from all_deliveries
+    inner join order_items
+        on all_deliveries.order_id = order_items.order_id and all_deliveries.order_line_no = order_items.order_line_no
+    where order_items._batch_id not in (select built_batches.batch_id from built_batches)
+),
+{% endif %}
+
+deliveries as (
+    select all_deliveries.*
+    from all_deliveries
+    {% if is_incremental() %}
+        where all_deliveries.delivery_id in (select changed_deliveries.delivery_id from changed_deliveries)
+    {% endif %}
+),
+
+events as (
+    select all_events.*
+    from all_events
+    {% if is_incremental() %}
+        where all_events.delivery_id in (select changed_deliveries.delivery_id from changed_deliveries)
+    {% endif %}
 ),
 
 milestones as (
@@ -24,7 +80,9 @@ milestones as (
         min(case when events.status_code = 'AF' then events.event_at end) as picked_up_at,
         min(case when statuses.is_delivered then events.event_at end) as delivered_at,
         min(case when statuses.is_delivered then cast(events.event_local_at as date) end) as delivered_local_date,
-        count(*) as event_count
+        count(*) as event_count,
+        -- the batch of the latest event landed (ties broken by batch id, so the choice is stable)
+        max(events._loaded_at || '|' || events._batch_id) as latest_event_load
     from events
     left join statuses on events.status_code = statuses.status_code
     group by events.delivery_id
@@ -50,7 +108,10 @@ joined as (
         milestones.delivered_local_date,
         coalesce(milestones.exception_count, 0) as exception_count,
         coalesce(milestones.failed_attempt_count, 0) as failed_attempt_count,
-        coalesce(milestones.event_count, 0) as event_count
+        coalesce(milestones.event_count, 0) as event_count,
+        deliveries._batch_id as delivery_batch_id,
+        order_items._batch_id as order_item_batch_id,
+        split_part(milestones.latest_event_load, '|', 2) as events_batch_id
     from deliveries
     left join order_items
         on deliveries.order_id = order_items.order_id and deliveries.order_line_no = order_items.order_line_no

@@ -1,5 +1,16 @@
+-- Incremental: the items with a version in a load batch not built yet are ranked again over all their versions and
+-- replaced (delete+insert on the natural key); a full build ranks every item.
+{{
+    config(
+        materialized='incremental',
+        unique_key=['order_id', 'order_line_no'],
+        incremental_strategy='delete+insert',
+        on_schema_change='fail'
+    )
+}}
+
 with source as (
-    select * from {{ source('erp', 'erp_vbap') }}
+    {{ versions_of_keys_in_batches_not_built(source('erp', 'erp_vbap'), ['vbeln', 'posnr']) }}
 ),
 
 ranked as (
@@ -19,6 +30,7 @@ renamed as (
         werks as plant_id,
         {{ sap_date('edatu') }} as promised_date,
         coalesce(abgru, '') <> '' as is_cancelled,
+        _batch_id,
         _loaded_at
     from ranked
     where version_rank = 1

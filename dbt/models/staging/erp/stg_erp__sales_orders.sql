@@ -1,5 +1,16 @@
+-- Incremental: the orders with a version in a load batch not built yet are ranked again over all their versions and
+-- replaced (delete+insert on the natural key); a full build ranks every order.
+{{
+    config(
+        materialized='incremental',
+        unique_key='order_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail'
+    )
+}}
+
 with source as (
-    select * from {{ source('erp', 'erp_vbak') }}
+    {{ versions_of_keys_in_batches_not_built(source('erp', 'erp_vbak'), ['vbeln']) }}
 ),
 
 ranked as (
@@ -16,6 +27,7 @@ renamed as (
         {{ sap_date('erdat') }} as order_date,
         vtweg as sales_channel_code,
         waerk as currency,
+        _batch_id,
         _loaded_at
     from ranked
     where version_rank = 1
