@@ -3,17 +3,23 @@
 The serving file is written as a temp file beside the old one and moved into place with os.replace,
 so readers that hold the old file open keep reading it, and a failure before the swap leaves the
 published data exactly as it was. Parquet copies are swapped file by file the same way.
+
+A publish after an incremental run changes a few tables: the serving file records a fingerprint of
+each table it holds (its columns, row count and an order-free sum of its rows' hashes), so a publish
+starts from a copy of the previous serving file and copies, and writes as Parquet, only the tables
+whose fingerprint in the build file differs.
 This module has no Dagster imports: the publish asset calls it, and so can anything else.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
 import subprocess
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -28,6 +34,8 @@ PUBLISH_LOG_DDL = """create table if not exists meta.publish_log (
     row_counts varchar, check_summary varchar, tables_published integer)"""
 CHECK_RESULTS_DDL = """create table if not exists meta.check_results (
     publish_id varchar, check_name varchar, asset varchar, passed boolean, severity varchar, description varchar)"""
+FINGERPRINTS_DDL = """create table if not exists meta.table_fingerprints (
+    table_schema varchar, table_name varchar, row_count bigint, fingerprint varchar)"""
 
 
 class PublishError(RuntimeError):
@@ -49,6 +57,8 @@ class PublishResult:
     serving_path: Path
     row_counts: dict[str, int]
     published_at: datetime
+    # tables whose content was unchanged since the previous publish, carried over from its file
+    unchanged: list[str] = field(default_factory=list)
 
 
 def code_version() -> str:
@@ -88,6 +98,41 @@ def _tables(conn: duckdb.DuckDBPyConnection, catalog: str) -> list[tuple[str, st
         [catalog],
     ).fetchall()
     return [(str(s), str(t)) for s, t in rows]
+
+
+def _fingerprint(
+    conn: duckdb.DuckDBPyConnection, catalog: str, schema: str, table: str
+) -> tuple[int, str]:
+    """(row count, fingerprint) of a table: its columns' names and types, and an order-free sum of
+    its rows' hashes. One scan; a changed value, row, column or type changes it."""
+    columns = conn.execute(
+        "select column_name, data_type from information_schema.columns "
+        "where table_catalog = ? and table_schema = ? and table_name = ? order by ordinal_position",
+        [catalog, schema, table],
+    ).fetchall()
+    row = conn.execute(
+        f'select count(*), cast(coalesce(sum(hash(t)), 0) as varchar) from {catalog}.{schema}."{table}" as t'
+    ).fetchone()
+    assert row is not None
+    content = json.dumps([[list(c) for c in columns], int(row[0]), str(row[1])])
+    return int(row[0]), hashlib.sha256(content.encode()).hexdigest()
+
+
+def _published_fingerprints(serving_path: Path) -> dict[tuple[str, str], str]:
+    """The fingerprints the serving file recorded, or {} when it has none to reuse (no file, a file from
+    before fingerprints, or one with a write-ahead log beside it, which a file copy would not carry)."""
+    if not serving_path.exists() or serving_path.with_name(serving_path.name + ".wal").exists():
+        return {}
+    try:
+        with duckdb.connect(
+            str(serving_path), read_only=True, config={"memory_limit": pipeline_memory_limit()}
+        ) as previous:
+            rows = previous.execute(
+                "select table_schema, table_name, fingerprint from meta.table_fingerprints"
+            ).fetchall()
+    except duckdb.Error:
+        return {}
+    return {(str(s), str(t)): str(f) for s, t, f in rows}
 
 
 def refusal(
@@ -144,7 +189,12 @@ def publish(
     parquet_tmp = parquet_dir.with_name(f".{parquet_dir.name}.{publish_id}.tmp")
     now = datetime.now(UTC)
     row_counts: dict[str, int] = {}
+    previous = _published_fingerprints(serving_path)
+    kept: set[tuple[str, str]] = set()
     try:
+        if previous:
+            # the tables whose fingerprint is unchanged are already in the previous file: start from a copy
+            shutil.copyfile(serving_path, tmp)
         # bounded: the tables are copied one at a time, streaming; past the limit DuckDB spills
         with duckdb.connect(str(tmp), config={"memory_limit": pipeline_memory_limit()}) as conn:
             conn.execute(f"attach '{build_path}' as build (read_only)")
@@ -155,17 +205,31 @@ def publish(
                 )
             for schema in (*PUBLISHED_SCHEMAS, "meta"):
                 conn.execute(f"create schema if not exists {schema}")
+            prints = {t: _fingerprint(conn, "build", *t) for t in tables}
+            catalog = str(scalar(conn, "select current_database()"))
+            for schema, table in _tables(conn, catalog):
+                if previous.get((schema, table)) == prints.get((schema, table), (0, ""))[1]:
+                    kept.add((schema, table))
+                else:  # changed, or no longer built
+                    conn.execute(f'drop table {schema}."{table}"')
             for schema, table in tables:
-                conn.execute(
-                    f'create table {schema}."{table}" as select * from build.{schema}."{table}"'
-                )
-                row_counts[f"{schema}.{table}"] = int(
-                    scalar(conn, f'select count(*) from {schema}."{table}"')
-                )
+                if (schema, table) not in kept:
+                    conn.execute(
+                        f'create table {schema}."{table}" as select * from build.{schema}."{table}"'
+                    )
+                row_counts[f"{schema}.{table}"] = prints[(schema, table)][0]
             conn.execute("detach build")
             conn.execute(PUBLISH_LOG_DDL)
             conn.execute(CHECK_RESULTS_DDL)
-            if serving_path.exists():
+            conn.execute(FINGERPRINTS_DDL)
+            conn.execute("delete from meta.table_fingerprints")
+            conn.executemany(
+                "insert into meta.table_fingerprints values (?, ?, ?, ?)",
+                [[schema, table, n, fp] for (schema, table), (n, fp) in prints.items()],
+            )
+            # this publish's checks only; the history of publishes is carried over
+            conn.execute("delete from meta.check_results")
+            if serving_path.exists() and not previous:
                 # carry the history over; the old file may be open read-only by BI tools, which is fine
                 conn.execute(f"attach '{serving_path}' as previous (read_only)")
                 has_log = conn.execute(
@@ -205,8 +269,11 @@ def publish(
                 scalar(conn, "select count(*) from meta.publish_log")
             )
             row_counts["meta.check_results"] = len(checks)
-            # Parquet copies, written beside the final folder first
+            # Parquet copies, written beside the final folder first; an unchanged table keeps its file
+            unchanged = {t for t in kept if (parquet_dir / t[0] / f"{t[1]}.parquet").exists()}
             for schema, table in [*tables, ("meta", "publish_log"), ("meta", "check_results")]:
+                if (schema, table) in unchanged:
+                    continue
                 out = parquet_tmp / schema / f"{table}.parquet"
                 out.parent.mkdir(parents=True, exist_ok=True)
                 conn.execute(
@@ -220,15 +287,18 @@ def publish(
             dst.parent.mkdir(parents=True, exist_ok=True)
             os.replace(parquet_tmp / rel, dst)
         # the copy of a table this publish no longer holds would outlive it: files mirror the serving file
+        current = fresh | {Path(schema) / f"{table}.parquet" for schema, table in unchanged}
         for old in parquet_dir.rglob("*.parquet"):
-            if old.relative_to(parquet_dir) not in fresh:
+            if old.relative_to(parquet_dir) not in current:
                 old.unlink()
     finally:
         for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
             if leftover.exists():
                 leftover.unlink()
         shutil.rmtree(parquet_tmp, ignore_errors=True)
-    return PublishResult(publish_id, serving_path, row_counts, now)
+    return PublishResult(
+        publish_id, serving_path, row_counts, now, sorted(f"{s}.{t}" for s, t in kept)
+    )
 
 
 def read_kpis(serving_path: Path) -> list[dict[str, Any]]:

@@ -168,6 +168,64 @@ def test_clean_checks_publish_with_a_log_row(pipeline_home: Path, tmp_path: Path
     assert json.loads(summary)["checks"] == 2 and json.loads(summary)["gx_suites"] == 2
 
 
+def test_a_publish_copies_only_the_tables_that_changed(pipeline_home: Path, tmp_path: Path) -> None:
+    """After an incremental run most tables are as published: they are carried over from the previous serving
+    file, and keep their Parquet copy; the serving file still equals the build, table for table."""
+    home = _home_with_published_copy(tmp_path, pipeline_home)
+    wh = home / "warehouse"
+    first = publish(wh / "cqm.duckdb", wh / "serving.duckdb", wh / "parquet", run_id="a", checks=[])
+    assert len(first.unchanged) == len(first.row_counts) - 2, (
+        "nothing changed since the pipeline's publish"
+    )
+    with duckdb.connect(str(wh / "cqm.duckdb")) as conn:
+        conn.execute(
+            "update marts.fct_order_lines set net_amount = net_amount + 1 where order_line_key in "
+            "(select order_line_key from marts.fct_order_lines order by order_line_key limit 3)"
+        )
+        conn.execute("drop table reporting.supplier_ranking")
+    lines = wh / "parquet" / "marts" / "fct_order_lines.parquet"
+    other = wh / "parquet" / "marts" / "fct_shipments.parquet"
+    stamps = {f: f.stat().st_mtime_ns for f in (lines, other)}
+    checks = [CheckRecord("gx_x", "marts.fct_order_lines", True, "critical", "ok")]
+    second = publish(
+        wh / "cqm.duckdb", wh / "serving.duckdb", wh / "parquet", run_id="b", checks=checks
+    )
+    assert (
+        "marts.fct_order_lines" not in second.unchanged
+        and "marts.fct_shipments" in second.unchanged
+    )
+    assert len(second.unchanged) == len(first.unchanged) - 2
+    assert lines.stat().st_mtime_ns != stamps[lines] and other.stat().st_mtime_ns == stamps[other]
+    assert not (wh / "parquet" / "reporting" / "supplier_ranking.parquet").exists()
+    with duckdb.connect(str(wh / "serving.duckdb"), read_only=True) as conn:
+        conn.execute(f"attach '{wh / 'cqm.duckdb'}' as build (read_only)")
+        published = conn.execute(
+            "select table_schema || '.' || table_name from information_schema.tables "
+            "where table_catalog = 'serving' and table_schema in ('marts', 'reporting')"
+        ).fetchall()
+        assert sorted(r[0] for r in published) == sorted(
+            k for k in second.row_counts if not k.startswith("meta.")
+        )
+        for (name,) in published:
+            differ = conn.execute(
+                f"select count(*) from ((select * from serving.{name} except all select * from build.{name}) "
+                f"union all (select * from build.{name} except all select * from serving.{name}))"
+            ).fetchone()
+            assert differ == (0,), name
+        publishes = conn.execute(
+            "select run_id from serving.meta.publish_log order by published_at"
+        ).fetchall()
+        assert [r[0] for r in publishes][-2:] == ["a", "b"]
+        assert conn.execute("select check_name from serving.meta.check_results").fetchall() == [
+            ("gx_x",)
+        ]
+    parquet = duckdb.sql(f"select sum(net_amount) from '{lines}'").fetchone()
+    with duckdb.connect(str(wh / "cqm.duckdb"), read_only=True) as conn:
+        assert (
+            parquet == conn.execute("select sum(net_amount) from marts.fct_order_lines").fetchone()
+        )
+
+
 def test_publish_connection_has_a_bounded_memory_limit(
     pipeline_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

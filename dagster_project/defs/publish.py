@@ -84,6 +84,8 @@ def serving(context: AssetExecutionContext, warehouse: WarehouseResource) -> dg.
             "serving_path": str(result.serving_path),
             "publish_id": result.publish_id,
             "tables": len(result.row_counts),
+            # carried over from the previous serving file: their content did not change
+            "tables_unchanged": len(result.unchanged),
             "checks_seen": len(checks),
             "row_counts": dg.MetadataValue.json(result.row_counts),
         }
