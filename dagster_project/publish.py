@@ -269,9 +269,11 @@ def publish(
                 scalar(conn, "select count(*) from meta.publish_log")
             )
             row_counts["meta.check_results"] = len(checks)
+            row_counts["meta.table_fingerprints"] = len(prints)
             # Parquet copies, written beside the final folder first; an unchanged table keeps its file
             unchanged = {t for t in kept if (parquet_dir / t[0] / f"{t[1]}.parquet").exists()}
-            for schema, table in [*tables, ("meta", "publish_log"), ("meta", "check_results")]:
+            meta = [("meta", "publish_log"), ("meta", "check_results"), ("meta", "table_fingerprints")]
+            for schema, table in [*tables, *meta]:
                 if (schema, table) in unchanged:
                     continue
                 out = parquet_tmp / schema / f"{table}.parquet"
