@@ -8,6 +8,7 @@ A publish after an incremental run changes a few tables: the serving file record
 each table it holds (its columns, row count and an order-free sum of its rows' hashes), so a publish
 starts from a copy of the previous serving file and copies, and writes as Parquet, only the tables
 whose fingerprint in the build file differs.
+
 This module has no Dagster imports: the publish asset calls it, and so can anything else.
 """
 
@@ -272,7 +273,11 @@ def publish(
             row_counts["meta.table_fingerprints"] = len(prints)
             # Parquet copies, written beside the final folder first; an unchanged table keeps its file
             unchanged = {t for t in kept if (parquet_dir / t[0] / f"{t[1]}.parquet").exists()}
-            meta = [("meta", "publish_log"), ("meta", "check_results"), ("meta", "table_fingerprints")]
+            meta = [
+                ("meta", "publish_log"),
+                ("meta", "check_results"),
+                ("meta", "table_fingerprints"),
+            ]
             for schema, table in [*tables, *meta]:
                 if (schema, table) in unchanged:
                     continue
