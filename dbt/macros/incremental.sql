@@ -1,8 +1,10 @@
 {#- Incremental facts (strategy delete+insert on the fact's unique key). On an incremental run a fact rebuilds
-    1. every row whose source rows changed since it was built: the fact keeps the load time of the source rows it was
-       built from (source_loaded_at), and a row is rebuilt when staging now holds a different one for its key, or the
-       key is new (an anti-join, so a batch that committed late or a clock that went back cannot hide a change):
-       `{{ changed_since_last_build({'order_id': 'lines.order_id'}, 'greatest(a._loaded_at, b._loaded_at)') }}`;
+    1. every row whose source rows changed since it was built. The largest facts (order lines, shipments, carrier
+       events) keep the load batch of each source row and rebuild the rows of batches they hold no row of
+       (in_a_batch_not_built, batches_built below). The others keep the load time of the source rows they were built
+       from (source_loaded_at), and a row is rebuilt when staging now holds a different one for its key, or the key
+       is new (an anti-join, so a batch that committed late or a clock that went back cannot hide a change):
+       `{{ changed_since_last_build({'response_id': 'responses.response_id'}, 'responses._loaded_at') }}`;
     2. every row whose stored dimension key is no longer right: the unknown member '-1' (the member may have
        arrived since), or a key whose version is no longer valid at the row's event time (a type-2 change
        was recorded since): `{{ member_is_stale('existing.customer_key', ref('dim_customer'), 'existing.order_date') }}`;
@@ -55,17 +57,28 @@
     )
 {%- endmacro %}
 
-{#- Incremental staging tables. Landing stamps every raw row with its load batch (_batch_id), and the staging table
-    keeps the batch of each row it holds. Rows of a batch the table holds no row of are new to it; a predicate on a
-    raw row's batch, true on a full build. A load time would not do: a batch that committed late, or a clock that went
-    back, would stamp rows before the newest the table holds. A batch whose rows all lost to versions the table holds
-    (out-of-order versions, re-sent events) is read again at each build: such batches are few and small. -#}
-{% macro in_a_batch_not_built(batch_id) -%}
+{#- Incremental tables by load batch (staging, and the largest facts). Landing stamps every raw row with its load batch
+    (_batch_id), and the table keeps the batch of each source row it holds (built_columns: one per source). Rows of a
+    batch the table holds no row of are new to it; a predicate on a source row's batch, true on a full build. A load
+    time would not do: a batch that committed late, or a clock that went back, would stamp rows before the newest the
+    table holds. A batch whose rows all lost to versions the table holds (out-of-order versions, re-sent events) is
+    read again at each build: such batches are few and small. -#}
+{% macro in_a_batch_not_built(batch_id, built_columns=['_batch_id']) -%}
     {%- if is_incremental() -%}
-        {{ batch_id }} not in (select distinct built._batch_id from {{ this }} as built)
+        {{ batch_id }} not in ({{ batches_built(built_columns) }})
     {%- else -%}
         (1 = 1)
     {%- endif -%}
+{%- endmacro %}
+
+{#- The load batches this table was built from: a select of one column, the distinct non-null values of the given
+    columns of {{ this }} (a table built from several sources keeps the batch of each source row it was built from). -#}
+{% macro batches_built(built_columns) -%}
+    {%- for column in built_columns %}
+        select distinct built.{{ column }} as batch_id from {{ this }} as built where built.{{ column }} is not null
+        {%- if not loop.last %}
+        union{% endif %}
+    {%- endfor %}
 {%- endmacro %}
 
 {#- The rows of raw table `relation` whose natural key (`key_columns`) has a version in a batch not built yet, every
@@ -84,4 +97,25 @@
                 {{ in_a_batch_not_built('landed._batch_id') }}
         )
     {%- endif %}
+{%- endmacro %}
+
+{#- The deliveries with a delivery item, an order item or a carrier event from a load batch not built yet: a select of
+    delivery_id, from the staging CTEs named and a CTE `built` of the batches the table was built from (batches_built);
+    for the shipments intermediate and fact. -#}
+{% macro deliveries_in_batches_not_built(delivery_items, order_items, events, built) -%}
+    select {{ delivery_items }}.delivery_id
+    from {{ delivery_items }}
+    where {{ delivery_items }}._batch_id not in (select {{ built }}.batch_id from {{ built }})
+    union
+    select {{ events }}.delivery_id
+    from {{ events }}
+    where {{ events }}._batch_id not in (select {{ built }}.batch_id from {{ built }})
+    union
+    select {{ delivery_items }}.delivery_id
+    from {{ delivery_items }}
+    inner join {{ order_items }}
+        on
+            {{ delivery_items }}.order_id = {{ order_items }}.order_id
+            and {{ delivery_items }}.order_line_no = {{ order_items }}.order_line_no
+    where {{ order_items }}._batch_id not in (select {{ built }}.batch_id from {{ built }})
 {%- endmacro %}

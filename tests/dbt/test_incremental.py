@@ -27,6 +27,7 @@ REDELIVERED_PCT = 3  # share of first-batch rows delivered again
 # no such column (every column feeds a fact or their own detection): they are compared with a full refresh only.
 MARKER = {
     "fct_order_lines": "currency",
+    "fct_shipments": "tracking_number",
     "fct_survey_responses": "distribution_channel",
     "fct_ticket_events": "old_status",
     "fct_tracking_events": "city",

@@ -31,28 +31,12 @@ statuses as (
 -- the load batches the table was built from: each line keeps the batch of its delivery item, its order item and the
 -- latest of its carrier events
 built_batches as (
-    select built.delivery_batch_id as batch_id from {{ this }} as built
-    union
-    select built.order_item_batch_id from {{ this }} as built where built.order_item_batch_id is not null
-    union
-    select built.events_batch_id from {{ this }} as built where built.events_batch_id is not null
+    {{ batches_built(['delivery_batch_id', 'order_item_batch_id', 'events_batch_id']) }}
 ),
 
 -- deliveries with a delivery item, an order item or a carrier event from a batch not built yet
 changed_deliveries as (
-    select all_deliveries.delivery_id
-    from all_deliveries
-    where all_deliveries._batch_id not in (select built_batches.batch_id from built_batches)
-    union
-    select all_events.delivery_id
-    from all_events
-    where all_events._batch_id not in (select built_batches.batch_id from built_batches)
-    union
-    select all_deliveries.delivery_id
-    from all_deliveries
-    inner join order_items
-        on all_deliveries.order_id = order_items.order_id and all_deliveries.order_line_no = order_items.order_line_no
-    where order_items._batch_id not in (select built_batches.batch_id from built_batches)
+    {{ deliveries_in_batches_not_built('all_deliveries', 'order_items', 'all_events', 'built_batches') }}
 ),
 {% endif %}
 

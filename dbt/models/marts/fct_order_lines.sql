@@ -1,6 +1,6 @@
 -- One row per sales-order line as booked (latest version; cancellations flagged).
--- Incremental: lines whose item or header changed since the last build (or are new), and lines whose customer or product
--- version changed since (macros/incremental.sql), are rebuilt by delete+insert on order_line_key.
+-- Incremental: the orders with an item or a header from a load batch not built yet, and the orders with a line whose
+-- customer or product version changed since (macros/incremental.sql), are rebuilt by delete+insert on order_line_key.
 {{
     config(
         materialized='incremental',
@@ -10,7 +10,7 @@
     )
 }}
 
-with order_items as (
+with all_order_items as (
     select * from {{ ref('stg_erp__sales_order_items') }}
 ),
 
@@ -27,16 +27,37 @@ products as (
 ),
 
 {% if is_incremental() %}
-stale_lines as (
-    select
-        existing.order_id,
-        existing.order_line_no
+-- the load batches the table was built from: each line keeps the batch of its order item and of its order header
+built_batches as (
+    {{ batches_built(['order_item_batch_id', 'order_batch_id']) }}
+),
+
+-- orders to rebuild: an item or the header from a batch not built yet, or a line whose stored customer or product
+-- version is stale (unknown member, or a type-2 change recorded since)
+changed_orders as (
+    select all_order_items.order_id
+    from all_order_items
+    where all_order_items._batch_id not in (select built_batches.batch_id from built_batches)
+    union
+    select orders.order_id
+    from orders
+    where orders._batch_id not in (select built_batches.batch_id from built_batches)
+    union
+    select existing.order_id
     from {{ this }} as existing
     where
         {{ member_is_stale('existing.customer_key', ref('dim_customer'), 'existing.order_date') }}
         or {{ member_is_stale('existing.product_key', ref('dim_product'), 'existing.order_date') }}
 ),
 {% endif %}
+
+order_items as (
+    select all_order_items.*
+    from all_order_items
+    {% if is_incremental() %}
+        where all_order_items.order_id in (select changed_orders.order_id from changed_orders)
+    {% endif %}
+),
 
 joined as (
     select
@@ -53,7 +74,9 @@ joined as (
         order_items.net_amount,
         orders.currency,
         order_items.is_cancelled,
-        greatest(order_items._loaded_at, coalesce(orders._loaded_at, order_items._loaded_at)) as source_loaded_at
+        greatest(order_items._loaded_at, coalesce(orders._loaded_at, order_items._loaded_at)) as source_loaded_at,
+        order_items._batch_id as order_item_batch_id,
+        orders._batch_id as order_batch_id
     from order_items
     left join orders on order_items.order_id = orders.order_id
     left join customers
@@ -66,16 +89,4 @@ joined as (
             and orders.order_date < products.valid_to
 )
 
--- the staging views are read once: a full build takes every row, an incremental one filters here
 select * from joined
-{% if is_incremental() %}
-    where
-        {{ changed_since_last_build(
-            {'order_id': 'joined.order_id', 'order_line_no': 'joined.order_line_no'}, 'joined.source_loaded_at'
-        ) }}
-        or exists (
-            select 1
-            from stale_lines
-            where stale_lines.order_id = joined.order_id and stale_lines.order_line_no = joined.order_line_no
-        )
-{% endif %}

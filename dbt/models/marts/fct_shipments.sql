@@ -1,6 +1,21 @@
 -- One row per delivery line (accumulating snapshot: goods issue → pickup → delivered), with
 -- on-time (delivered on or before the promised date), in-full and OTIF flags.
-with shipments as (
+-- Incremental: the deliveries with a delivery item, order item, carrier event or order header from a load batch not
+-- built yet, and those with a line whose customer or product version changed since (macros/incremental.sql), are
+-- rebuilt by delete+insert on shipment_key.
+-- the staging tables are read only by an incremental build:
+-- depends_on: {{ ref('stg_erp__delivery_items') }}, {{ ref('stg_erp__sales_order_items') }}
+-- depends_on: {{ ref('stg_logistics__tracking_events') }}
+{{
+    config(
+        materialized='incremental',
+        unique_key='shipment_key',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail'
+    )
+}}
+
+with all_shipments as (
     select * from {{ ref('int_shipments_joined_to_tracking') }}
 ),
 
@@ -14,6 +29,51 @@ customers as (
 
 products as (
     select * from {{ ref('dim_product') }}
+),
+
+{% if is_incremental() %}
+delivery_items as (
+    select * from {{ ref('stg_erp__delivery_items') }}
+),
+
+order_items as (
+    select * from {{ ref('stg_erp__sales_order_items') }}
+),
+
+events as (
+    select * from {{ ref('stg_logistics__tracking_events') }}
+),
+
+-- the load batches the table was built from: each line keeps the batches of its delivery item, order item, latest
+-- carrier event and order header
+built_batches as (
+    {{ batches_built(['delivery_batch_id', 'order_item_batch_id', 'events_batch_id', 'order_batch_id']) }}
+),
+
+-- deliveries to rebuild: a delivery item, order item, carrier event or order header from a batch not built yet, or a
+-- line whose stored customer or product version is stale (unknown member, or a type-2 change recorded since)
+changed_deliveries as (
+    {{ deliveries_in_batches_not_built('delivery_items', 'order_items', 'events', 'built_batches') }}
+    union
+    select all_shipments.delivery_id
+    from all_shipments
+    inner join orders on all_shipments.order_id = orders.order_id
+    where orders._batch_id not in (select built_batches.batch_id from built_batches)
+    union
+    select existing.delivery_id
+    from {{ this }} as existing
+    where
+        {{ member_is_stale('existing.customer_key', ref('dim_customer'), 'existing.order_date') }}
+        or {{ member_is_stale('existing.product_key', ref('dim_product'), 'existing.order_date') }}
+),
+{% endif %}
+
+shipments as (
+    select all_shipments.*
+    from all_shipments
+    {% if is_incremental() %}
+        where all_shipments.delivery_id in (select changed_deliveries.delivery_id from changed_deliveries)
+    {% endif %}
 ),
 
 joined as (
@@ -54,7 +114,12 @@ joined as (
                     and shipments.shipped_qty >= shipments.ordered_qty
         end as is_otif,
         shipments.exception_count,
-        shipments.failed_attempt_count
+        shipments.failed_attempt_count,
+        orders.order_date,
+        shipments.delivery_batch_id,
+        shipments.order_item_batch_id,
+        shipments.events_batch_id,
+        orders._batch_id as order_batch_id
     from shipments
     left join orders on shipments.order_id = orders.order_id
     left join customers

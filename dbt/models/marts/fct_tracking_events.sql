@@ -1,7 +1,8 @@
 -- One row per carrier tracking event (EDI 214 status; re-sent events count once, see staging), with the
 -- carrier as a conformed dimension and the status meaning from the EDI code list.
--- Incremental: events whose staging row changed since the last build (or is new), and events whose carrier or status code was unknown,
--- are rebuilt by delete+insert on tracking_event_key. Changing an existing code's meaning needs --full-refresh.
+-- Incremental: events whose staging row is from a load batch not built yet (new or changed events), and events whose
+-- carrier or status code was unknown, are rebuilt by delete+insert on tracking_event_key. Changing an existing code's
+-- meaning needs --full-refresh.
 {{
     config(
         materialized='incremental',
@@ -55,14 +56,15 @@ joined as (
         events.state,
         events.country,
         events.source_file,
-        events._loaded_at as source_loaded_at
+        events._loaded_at as source_loaded_at,
+        events._batch_id as source_batch_id
     from events
     left join statuses on events.status_code = statuses.status_code
     left join carriers on events.carrier_scac = carriers.carrier_scac
     {% if is_incremental() %}
         -- the staging view is read once: a full build takes every row, an incremental one filters here
         where
-            {{ changed_since_last_build({'tracking_event_key': 'events.tracking_event_key'}, 'events._loaded_at') }}
+            {{ in_a_batch_not_built('events._batch_id', ['source_batch_id']) }}
             or events.tracking_event_key in (select stale_events.tracking_event_key from stale_events)
     {% endif %}
 )
