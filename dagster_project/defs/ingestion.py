@@ -15,6 +15,7 @@ from dagster_project.resources import (
     WarehouseResource,
 )
 from ingestion.common.contract import ContractError, contracts_for
+from ingestion.common.isolated import land_in_child
 from ingestion.common.landing import LoadResult
 
 POOL = "duckdb_build"
@@ -49,22 +50,27 @@ def _results(results: dict[str, LoadResult]) -> Iterator[dg.MaterializeResult]:
         )
 
 
+def _land(extract: str, warehouse: WarehouseResource, *args: object) -> dict[str, LoadResult]:
+    """Run a source's extract function in a child process (ingestion/common/isolated.py): its memory goes
+    back to the system when it ends instead of staying with the run's process through the dbt build."""
+    warehouse.warehouse_dir.mkdir(parents=True, exist_ok=True)
+    return land_in_child(extract, warehouse.build_path, *args)
+
+
 def _fail(exc: Exception) -> dg.Failure:
     return dg.Failure(description=str(exc), allow_retries=False)
 
 
 @dg.multi_asset(specs=raw_specs("crm", "rest"), name="extract_crm", pool=POOL, retry_policy=RETRY)
 def extract_crm(warehouse: WarehouseResource, crm: CrmSource) -> Iterator[dg.MaterializeResult]:
-    from ingestion.crm.extract import CrmError, extract
+    from ingestion.crm.extract import CrmError
     from ingestion.crm.files import CrmFilesError
-    from ingestion.crm.files import extract as extract_files
 
     try:
-        with warehouse.connect() as conn:
-            if crm.kind == "files":
-                results = extract_files(conn, Path(crm.path))
-            else:
-                results = extract(conn, crm.base_url, crm.token)
+        if crm.kind == "files":
+            results = _land("ingestion.crm.files:extract", warehouse, Path(crm.path))
+        else:
+            results = _land("ingestion.crm.extract:extract", warehouse, crm.base_url, crm.token)
     except (ContractError, CrmFilesError) as exc:
         raise _fail(exc) from exc
     except CrmError as exc:
@@ -74,11 +80,10 @@ def extract_crm(warehouse: WarehouseResource, crm: CrmSource) -> Iterator[dg.Mat
 
 @dg.multi_asset(specs=raw_specs("erp", "sql"), name="extract_erp", pool=POOL, retry_policy=RETRY)
 def extract_erp(warehouse: WarehouseResource, erp: ErpSource) -> Iterator[dg.MaterializeResult]:
-    from ingestion.erp.extract import ErpError, extract
+    from ingestion.erp.extract import ErpError
 
     try:
-        with warehouse.connect() as conn:
-            results = extract(conn, erp.url)
+        results = _land("ingestion.erp.extract:extract", warehouse, erp.url)
     except ContractError as exc:
         raise _fail(exc) from exc
     except ErpError as exc:
@@ -92,11 +97,12 @@ def extract_erp(warehouse: WarehouseResource, erp: ErpSource) -> Iterator[dg.Mat
 def extract_logistics(
     warehouse: WarehouseResource, logistics_inbox: FolderSource
 ) -> Iterator[dg.MaterializeResult]:
-    from ingestion.logistics.extract import LogisticsError, extract
+    from ingestion.logistics.extract import LogisticsError
 
     try:
-        with warehouse.connect() as conn:
-            results = extract(conn, Path(logistics_inbox.path))
+        results = _land(
+            "ingestion.logistics.extract:extract", warehouse, Path(logistics_inbox.path)
+        )
     except (ContractError, LogisticsError) as exc:
         raise _fail(exc) from exc
     yield from _results(results)
@@ -108,16 +114,21 @@ def extract_logistics(
 def extract_surveys(
     warehouse: WarehouseResource, survey_exports: FolderSource
 ) -> Iterator[dg.MaterializeResult]:
-    from ingestion.surveys.extract import SurveyError, extract
+    from ingestion.surveys.extract import SurveyError
     from ingestion.surveys.rest import SurveyApiError
-    from ingestion.surveys.rest import extract as extract_rest
 
     try:
-        with warehouse.connect() as conn:
-            if isinstance(survey_exports, SurveySource) and survey_exports.kind == "rest":
-                results = extract_rest(conn, survey_exports.base_url, survey_exports.token)
-            else:
-                results = extract(conn, Path(survey_exports.path))
+        if isinstance(survey_exports, SurveySource) and survey_exports.kind == "rest":
+            results = _land(
+                "ingestion.surveys.rest:extract",
+                warehouse,
+                survey_exports.base_url,
+                survey_exports.token,
+            )
+        else:
+            results = _land(
+                "ingestion.surveys.extract:extract", warehouse, Path(survey_exports.path)
+            )
     except (ContractError, SurveyError) as exc:
         raise _fail(exc) from exc
     except SurveyApiError as exc:
