@@ -5,10 +5,11 @@ system when it ends: the allocators keep most of it for the process's next use. 
 memory then stayed through the dbt build, which runs beside it in its own process: 1.2 GB at 10 M order lines
 (docs/benchmarks.md). A child process gives all of it back when it exits.
 
-Children fork from a server started once per process with the landing modules imported, so a child starts in
-milliseconds rather than the second an import of duckdb and polars takes. The child's exception, if any, is
-raised again here: the sources' errors (ContractError, ErpError, …) carry only their message, so they cross
-the process boundary as they are.
+The child is spawned (a fresh interpreter; about a second to import duckdb and polars): a fork of the run's
+process would copy its threads' locks, and children forked by a fork server are not the run's children, so
+their CPU time would escape the accounting of whoever runs the pipeline (the bench counts its children). The
+child's exception, if any, is raised again here: the sources' errors (ContractError, ErpError, …) carry only
+their message, so they cross the process boundary as they are.
 """
 
 from __future__ import annotations
@@ -21,22 +22,14 @@ from typing import Any
 
 from ingestion.common.landing import LoadResult, connect_warehouse
 
-PRELOAD = ["ingestion.common.landing"]
-
-
-def _context() -> multiprocessing.context.BaseContext:
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(PRELOAD)
-        return ctx
-    return multiprocessing.get_context("spawn")
-
 
 def land_in_child(extract: str, build_path: str | Path, *args: Any) -> dict[str, LoadResult]:
     """`extract` names a function 'module:function' called as function(conn, *args) in a child process, with
     conn a landing connection to the build file; returns its result. The caller must not hold a connection
     to the build file meanwhile (DuckDB allows one writing process)."""
-    with ProcessPoolExecutor(max_workers=1, mp_context=_context()) as pool:
+    with ProcessPoolExecutor(
+        max_workers=1, mp_context=multiprocessing.get_context("spawn")
+    ) as pool:
         return pool.submit(_land, extract, str(build_path), args).result()
 
 

@@ -4,6 +4,7 @@ result and its errors come back as they were, and the process it ran in is gone 
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import duckdb
@@ -19,6 +20,14 @@ def land_rows(conn: duckdb.DuckDBPyConnection, n: int) -> dict[str, LoadResult]:
     conn.execute("create schema if not exists raw")
     conn.execute("create or replace table raw.t as select range as i from range(?)", [n])
     return {"t": LoadResult("t", rows_read=n, rows_landed=n, files=[str(os.getpid())])}
+
+
+def spin(conn: duckdb.DuckDBPyConnection, seconds: float) -> dict[str, LoadResult]:
+    """An extract function that only uses CPU."""
+    end = time.process_time() + seconds
+    while time.process_time() < end:
+        pass
+    return {}
 
 
 def refuse(conn: duckdb.DuckDBPyConnection, message: str) -> dict[str, LoadResult]:
@@ -42,3 +51,15 @@ def test_the_childs_error_is_raised_here_with_its_message(tmp_path: Path) -> Non
     message = "surveys: post_delivery.csv row 7: column nps_score missing"
     with pytest.raises(ContractError, match=message):
         land_in_child(f"{__name__}:refuse", tmp_path / "cqm.duckdb", message)
+
+
+def test_the_childs_cpu_time_is_counted_as_this_processs_childrens(tmp_path: Path) -> None:
+    """The bench counts a pipeline's CPU seconds from its children's times: a child that is not this process's
+    own (e.g. forked by a fork server) would escape it."""
+    before = os.times()
+    land_in_child(f"{__name__}:spin", tmp_path / "cqm.duckdb", 0.5)
+    after = os.times()
+    used = (after.children_user - before.children_user) + (
+        after.children_system - before.children_system
+    )
+    assert used >= 0.5
