@@ -7,7 +7,9 @@ between two identical builds.
 
 Columns that differ by construction are left out and named in the report:
 - `_loaded_at`, `_batch_id`, `_source`, `_source_file`, `_source_line`, `_record_hash`,
-  `_extra_columns`: load metadata written by the landing step, which the baseline does not have;
+  `_extra_columns`: load metadata written by the landing step, which the baseline does not have, and the
+  load times and batches the incremental facts carry from it (`source_loaded_at`, `*_batch_id` other than
+  the goods' `batch_id`);
 - `dbt_scd_id`, `dbt_updated_at`, `dbt_valid_from`, `dbt_valid_to`: snapshot bookkeeping stamped
   with the time the snapshot ran.
 """
@@ -23,6 +25,11 @@ EXCLUDED = {
     "source_loaded_at": "load time carried by the incremental facts (when the source row landed)",
     "source_file": "load metadata (the carrier file an event was first loaded from)",
     "_batch_id": "load batch id, random per load",
+    "source_batch_id": "load batch id carried by an incremental fact (random per load)",
+    "order_item_batch_id": "load batch id carried by an incremental fact (random per load)",
+    "order_batch_id": "load batch id carried by an incremental fact (random per load)",
+    "delivery_batch_id": "load batch id carried by an incremental fact (random per load)",
+    "events_batch_id": "load batch id carried by an incremental fact (random per load)",
     "_source": "load metadata (source label)",
     "_source_file": "load metadata (file/page the row came from)",
     "_source_line": "load metadata (line in the file)",
