@@ -316,6 +316,51 @@ def _columns_read(suite: Suite, available: list[str]) -> list[str]:
     return [c for c in available if c in named] or available[:1]
 
 
+def _unique_key(
+    conn: duckdb.DuckDBPyConnection,
+    fq: str,
+    check: UniqueKey,
+    severity: str,
+    total_rows: int,
+    since: str | None,
+) -> ExpectationOutcome:
+    """Rows that repeat a key, with the most repeated keys as the sample, from one grouping of the table.
+
+    With `since` (an append-only table whose rows up to then passed), only the keys of the rows loaded
+    after it are grouped: a key repeats now only if one of its rows is new, and the rows before passed.
+    """
+    columns = check.columns
+    cols = ", ".join(_q(c) for c in columns)
+    scope, params = "", []
+    if since is not None:
+        match = " and ".join(f"t.{_q(c)} is not distinct from k.{_q(c)}" for c in columns)
+        scope = (
+            f" as t semi join (select distinct {cols} from {fq} where {_q(LOADED_AT)} > ?::timestamptz)"
+            f" as k on {match}"
+        )
+        params = [since]
+    # the total over all repeated keys rides on each sample row (0 when no key repeats)
+    rows = conn.execute(
+        f"select *, sum(n - 1) over () as extra from ("
+        f"select {cols}, count(*) as n from {fq}{scope} group by all having count(*) > 1"
+        ") order by n desc limit ?",
+        [*params, SAMPLE_SIZE],
+    ).fetchall()
+    extra = int(rows[0][-1]) if rows else 0
+    return ExpectationOutcome(
+        check.expectation_type,
+        ", ".join(columns),
+        severity,
+        extra == 0,
+        element_count=total_rows,
+        unexpected_count=extra,
+        sample=[dict(zip([*columns, "rows"], r[:-1], strict=True)) for r in rows],
+        observed=f"{extra} rows repeat a key"
+        + ("" if since is None else f" among the keys loaded after {since}"),
+        kwargs={"columns": list(columns)},
+    )
+
+
 def _table_check(
     conn: duckdb.DuckDBPyConnection,
     suite: Suite,
@@ -323,6 +368,7 @@ def _table_check(
     total_rows: int,
     actual_types: dict[str, str],
     history: VolumeHistory | None,
+    since: str | None = None,
 ) -> ExpectationOutcome:
     sev = severity_name(check.severity)
     fq = f"{_q(suite.schema)}.{_q(suite.table)}"
@@ -344,29 +390,7 @@ def _table_check(
             kwargs={"columns": ", ".join(check.types)},
         )
     if isinstance(check, UniqueKey):
-        cols = ", ".join(_q(c) for c in check.columns)
-        dupes = conn.execute(
-            f"select {cols}, count(*) as n from {fq} group by all having count(*) > 1 "
-            "order by n desc limit ?",
-            [SAMPLE_SIZE],
-        ).fetchall()
-        extra = int(
-            scalar(
-                conn,
-                f"select coalesce(sum(n - 1), 0) from (select count(*) as n from {fq} group by {cols})",
-            )
-        )
-        return ExpectationOutcome(
-            check.expectation_type,
-            ", ".join(check.columns),
-            sev,
-            extra == 0,
-            element_count=total_rows,
-            unexpected_count=extra,
-            sample=[dict(zip([*check.columns, "rows"], r, strict=True)) for r in dupes],
-            observed=f"{extra} rows repeat a key",
-            kwargs={"columns": list(check.columns)},
-        )
+        return _unique_key(conn, fq, check, sev, total_rows, since)
     if isinstance(check, Freshness):
         ref = check.relative_to or "now()"
         row = conn.execute(
@@ -450,10 +474,6 @@ def run_suite(
         actual_types = {str(c): str(t) for c, t in type_rows}
         fq = f"{_q(suite.schema)}.{_q(suite.table)}"
         total_rows = int(scalar(conn, f"select count(*) from {fq}"))
-        checks = [
-            _table_check(conn, suite, c, total_rows, actual_types, history)
-            for c in suite.table_checks
-        ]
         fp = fingerprint(suite)
         since: str | None = None
         through: str | None = None
@@ -462,6 +482,10 @@ def run_suite(
             # single writer: nothing can commit rows stamped before this while the file is open read-only
             newest = scalar(conn, f"select cast(max({_q(LOADED_AT)}) as varchar) from {fq}")
             through = None if newest is None else str(newest)
+        checks = [
+            _table_check(conn, suite, c, total_rows, actual_types, history, since)
+            for c in suite.table_checks
+        ]
         gx_outcomes, validated = _run_gx(conn, suite, fq, list(actual_types), total_rows, since)
         result = SuiteResult(
             suite.name,

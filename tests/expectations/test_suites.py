@@ -368,6 +368,43 @@ def test_raw_row_checks_read_only_what_landed_since_the_last_passing_run(
     assert fifth.validated_since is None and fifth.rows_validated == fifth.rows
 
 
+def test_an_incremental_run_finds_a_new_row_that_repeats_an_old_key(
+    pipeline_home: Path, tmp_path: Path
+) -> None:
+    history = VolumeHistory(tmp_path / "history.json", scope="one build")
+    suite = SUITES["raw_erp_vbap"]
+    db = build_copy(pipeline_home, tmp_path, "select 1")
+
+    def run(run_id: str) -> Any:
+        return run_suite(suite, db_path=db, history=history, run_id=run_id, incremental=True)
+
+    assert run("r1").passed
+    # two rows validated by the first run land again in a new batch: same key and version
+    _land(
+        db,
+        "insert into raw.erp_vbap select * replace ('test-DUP' as _batch_id, "
+        "now()::timestamptz + interval '1 minute' as _loaded_at) "
+        "from raw.erp_vbap order by vbeln, posnr limit 2",
+    )
+    second = run("r2")
+    assert not second.passed and second.validated_since is not None
+    failure = next(
+        o for o in second.blocking_failures if o.expectation == "expect_compound_key_to_be_unique"
+    )
+    assert failure.unexpected_count == 2 and [r["rows"] for r in failure.sample] == [2, 2]
+    assert "among the keys loaded after" in str(failure.observed)
+    # the same count as a run over the whole table
+    whole = run_suite(suite, db_path=db)
+    assert (
+        next(
+            o
+            for o in whole.blocking_failures
+            if o.expectation == "expect_compound_key_to_be_unique"
+        ).unexpected_count
+        == 2
+    )
+
+
 def test_marts_and_tables_without_load_times_are_validated_whole(
     pipeline_home: Path, tmp_path: Path
 ) -> None:
