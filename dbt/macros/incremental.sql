@@ -100,22 +100,26 @@
 {%- endmacro %}
 
 {#- The deliveries with a delivery item, an order item or a carrier event from a load batch not built yet: a select of
-    delivery_id, from the staging CTEs named and a CTE `built` of the batches the table was built from (batches_built);
-    for the shipments intermediate and fact. -#}
+    delivery_id, from the staging relations given (refs, each read once here: a CTE read more than once would be
+    materialized whole by DuckDB) and a CTE `built` of the batches the table was built from (batches_built); for the
+    shipments intermediate and fact. The new order items are found before they are joined to the deliveries. -#}
 {% macro deliveries_in_batches_not_built(delivery_items, order_items, events, built) -%}
-    select {{ delivery_items }}.delivery_id
-    from {{ delivery_items }}
-    where {{ delivery_items }}._batch_id not in (select {{ built }}.batch_id from {{ built }})
+    select delivery_items.delivery_id
+    from {{ delivery_items }} as delivery_items
+    where delivery_items._batch_id not in (select {{ built }}.batch_id from {{ built }})
     union
-    select {{ events }}.delivery_id
-    from {{ events }}
-    where {{ events }}._batch_id not in (select {{ built }}.batch_id from {{ built }})
+    select events.delivery_id
+    from {{ events }} as events
+    where events._batch_id not in (select {{ built }}.batch_id from {{ built }})
     union
-    select {{ delivery_items }}.delivery_id
-    from {{ delivery_items }}
-    inner join {{ order_items }}
+    select delivery_items.delivery_id
+    from {{ delivery_items }} as delivery_items
+    inner join (
+        select order_items.order_id, order_items.order_line_no
+        from {{ order_items }} as order_items
+        where order_items._batch_id not in (select {{ built }}.batch_id from {{ built }})
+    ) as new_order_items
         on
-            {{ delivery_items }}.order_id = {{ order_items }}.order_id
-            and {{ delivery_items }}.order_line_no = {{ order_items }}.order_line_no
-    where {{ order_items }}._batch_id not in (select {{ built }}.batch_id from {{ built }})
+            delivery_items.order_id = new_order_items.order_id
+            and delivery_items.order_line_no = new_order_items.order_line_no
 {%- endmacro %}

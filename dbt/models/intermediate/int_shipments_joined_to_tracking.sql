@@ -36,7 +36,10 @@ built_batches as (
 
 -- deliveries with a delivery item, an order item or a carrier event from a batch not built yet
 changed_deliveries as (
-    {{ deliveries_in_batches_not_built('all_deliveries', 'order_items', 'all_events', 'built_batches') }}
+    {{ deliveries_in_batches_not_built(
+        ref('stg_erp__delivery_items'), ref('stg_erp__sales_order_items'), ref('stg_logistics__tracking_events'),
+        'built_batches'
+    ) }}
 ),
 {% endif %}
 

@@ -32,18 +32,6 @@ products as (
 ),
 
 {% if is_incremental() %}
-delivery_items as (
-    select * from {{ ref('stg_erp__delivery_items') }}
-),
-
-order_items as (
-    select * from {{ ref('stg_erp__sales_order_items') }}
-),
-
-events as (
-    select * from {{ ref('stg_logistics__tracking_events') }}
-),
-
 -- the load batches the table was built from: each line keeps the batches of its delivery item, order item, latest
 -- carrier event and order header
 built_batches as (
@@ -53,12 +41,19 @@ built_batches as (
 -- deliveries to rebuild: a delivery item, order item, carrier event or order header from a batch not built yet, or a
 -- line whose stored customer or product version is stale (unknown member, or a type-2 change recorded since)
 changed_deliveries as (
-    {{ deliveries_in_batches_not_built('delivery_items', 'order_items', 'events', 'built_batches') }}
+    {{ deliveries_in_batches_not_built(
+        ref('stg_erp__delivery_items'), ref('stg_erp__sales_order_items'), ref('stg_logistics__tracking_events'),
+        'built_batches'
+    ) }}
     union
-    select all_shipments.delivery_id
-    from all_shipments
-    inner join orders on all_shipments.order_id = orders.order_id
-    where orders._batch_id not in (select built_batches.batch_id from built_batches)
+    -- relations read directly, not through the CTEs all_shipments and orders: DuckDB materializes a CTE read twice
+    select shipment_lines.delivery_id
+    from {{ ref('int_shipments_joined_to_tracking') }} as shipment_lines
+    inner join (
+        select new_orders.order_id
+        from {{ ref('stg_erp__sales_orders') }} as new_orders
+        where new_orders._batch_id not in (select built_batches.batch_id from built_batches)
+    ) as changed_orders on shipment_lines.order_id = changed_orders.order_id
     union
     select existing.delivery_id
     from {{ this }} as existing
