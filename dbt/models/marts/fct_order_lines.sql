@@ -34,14 +34,15 @@ built_batches as (
 
 -- orders to rebuild: an item or the header from a batch not built yet, or a line whose stored customer or product
 -- version is stale (unknown member, or a type-2 change recorded since)
+-- (staging read directly, not through the CTEs all_order_items and orders: DuckDB materializes a CTE read twice)
 changed_orders as (
-    select all_order_items.order_id
-    from all_order_items
-    where all_order_items._batch_id not in (select built_batches.batch_id from built_batches)
+    select items_landed.order_id
+    from {{ ref('stg_erp__sales_order_items') }} as items_landed
+    where items_landed._batch_id not in (select built_batches.batch_id from built_batches)
     union
-    select orders.order_id
-    from orders
-    where orders._batch_id not in (select built_batches.batch_id from built_batches)
+    select orders_landed.order_id
+    from {{ ref('stg_erp__sales_orders') }} as orders_landed
+    where orders_landed._batch_id not in (select built_batches.batch_id from built_batches)
     union
     select existing.order_id
     from {{ this }} as existing
