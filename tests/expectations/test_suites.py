@@ -323,15 +323,23 @@ def _land(db: Path, sql: str) -> None:
         conn.execute(sql)
 
 
+def _incremental_runs(pipeline_home: Path, tmp_path: Path) -> tuple[Path, Any]:
+    """A copy of the build file and a function that runs a raw_erp_vbap suite on it incrementally,
+    with one volume history across calls."""
+    history = VolumeHistory(tmp_path / "history.json", scope="one build")
+    db = build_copy(pipeline_home, tmp_path, "select 1")
+
+    def run(run_id: str, checked: Suite = SUITES["raw_erp_vbap"]) -> Any:
+        return run_suite(checked, db_path=db, history=history, run_id=run_id, incremental=True)
+
+    return db, run
+
+
 def test_raw_row_checks_read_only_what_landed_since_the_last_passing_run(
     pipeline_home: Path, tmp_path: Path
 ) -> None:
-    history = VolumeHistory(tmp_path / "history.json", scope="one build")
     suite = SUITES["raw_erp_vbap"]
-    db = build_copy(pipeline_home, tmp_path, "select 1")
-
-    def run(run_id: str, checked: Suite = suite) -> object:
-        return run_suite(checked, db_path=db, history=history, run_id=run_id, incremental=True)
+    db, run = _incremental_runs(pipeline_home, tmp_path)
 
     def new_rows(n: int, tag: str, kwmeng: str = "kwmeng") -> str:
         return (
@@ -371,13 +379,8 @@ def test_raw_row_checks_read_only_what_landed_since_the_last_passing_run(
 def test_an_incremental_run_finds_a_new_row_that_repeats_an_old_key(
     pipeline_home: Path, tmp_path: Path
 ) -> None:
-    history = VolumeHistory(tmp_path / "history.json", scope="one build")
     suite = SUITES["raw_erp_vbap"]
-    db = build_copy(pipeline_home, tmp_path, "select 1")
-
-    def run(run_id: str) -> Any:
-        return run_suite(suite, db_path=db, history=history, run_id=run_id, incremental=True)
-
+    db, run = _incremental_runs(pipeline_home, tmp_path)
     assert run("r1").passed
     # two rows validated by the first run land again in a new batch: same key and version
     _land(
