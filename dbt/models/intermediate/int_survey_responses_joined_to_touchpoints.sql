@@ -1,6 +1,9 @@
 -- Each survey response, once, with the touchpoint it is about: the delivery (lateness of its latest line)
 -- for post-delivery surveys, the complaint (SLA breach, priority) for post-case surveys, and the customer's segment as of
 -- the response. The exposure (delivery, complaint handling) always happens before the response.
+-- A table: its two tests and quality_satisfaction_impact would otherwise each run the joins again.
+{{ config(materialized='table') }}
+
 with responses as (
     select
         *,
