@@ -7,7 +7,9 @@ published data exactly as it was. Parquet copies are swapped file by file the sa
 A publish after an incremental run changes a few tables: the serving file records a fingerprint of
 each table it holds (its columns, row count and an order-free sum of its rows' hashes), so a publish
 starts from a copy of the previous serving file and copies, and writes as Parquet, only the tables
-whose fingerprint in the build file differs.
+whose fingerprint in the build file differs. A large table whose columns are unchanged and of which
+few rows changed is patched in place (the rows whose hash is in one file and not the other are
+deleted and inserted) instead of copied whole.
 
 This module has no Dagster imports: the publish asset calls it, and so can anything else.
 """
@@ -37,6 +39,10 @@ CHECK_RESULTS_DDL = """create table if not exists meta.check_results (
     publish_id varchar, check_name varchar, asset varchar, passed boolean, severity varchar, description varchar)"""
 FINGERPRINTS_DDL = """create table if not exists meta.table_fingerprints (
     table_schema varchar, table_name varchar, row_count bigint, fingerprint varchar)"""
+# a changed table is patched in place, not copied whole, from this many rows, while at most this share of its rows
+# changed (a patch leaves deleted rows behind until DuckDB vacuums them; a copy is compact)
+PATCH_MIN_ROWS = 100_000
+PATCH_MAX_SHARE = 0.05
 
 
 class PublishError(RuntimeError):
@@ -60,6 +66,8 @@ class PublishResult:
     published_at: datetime
     # tables whose content was unchanged since the previous publish, carried over from its file
     unchanged: list[str] = field(default_factory=list)
+    # tables changed in a few rows, patched in place in a copy of the previous file
+    patched: list[str] = field(default_factory=list)
 
 
 def code_version() -> str:
@@ -106,17 +114,73 @@ def _fingerprint(
 ) -> tuple[int, str]:
     """(row count, fingerprint) of a table: its columns' names and types, and an order-free sum of
     its rows' hashes. One scan; a changed value, row, column or type changes it."""
-    columns = conn.execute(
-        "select column_name, data_type from information_schema.columns "
-        "where table_catalog = ? and table_schema = ? and table_name = ? order by ordinal_position",
-        [catalog, schema, table],
-    ).fetchall()
+    columns = _columns(conn, catalog, schema, table)
     row = conn.execute(
         f'select count(*), cast(coalesce(sum(hash(t)), 0) as varchar) from {catalog}.{schema}."{table}" as t'
     ).fetchone()
     assert row is not None
     content = json.dumps([[list(c) for c in columns], int(row[0]), str(row[1])])
     return int(row[0]), hashlib.sha256(content.encode()).hexdigest()
+
+
+def _columns(
+    conn: duckdb.DuckDBPyConnection, catalog: str, schema: str, table: str
+) -> list[tuple[str, str]]:
+    rows = conn.execute(
+        "select column_name, data_type from information_schema.columns "
+        "where table_catalog = ? and table_schema = ? and table_name = ? order by ordinal_position",
+        [catalog, schema, table],
+    ).fetchall()
+    return [(str(c), str(t)) for c, t in rows]
+
+
+def _patch(conn: duckdb.DuckDBPyConnection, catalog: str, schema: str, table: str) -> bool:
+    """Bring the serving copy of a table to the build file's rows by deleting and inserting only the
+    rows that differ, as multisets of row hashes (the fingerprint's own assumption: no two different
+    rows share a hash). False when the columns differ, the table is small or too many rows changed
+    (nothing is changed then), or when the patched table's row count is not the build's; the caller
+    then drops it and copies it whole."""
+    if _columns(conn, "build", schema, table) != _columns(conn, catalog, schema, table):
+        return False
+    name = f'{schema}."{table}"'
+    rows = int(scalar(conn, f"select count(*) from {name}"))
+    if rows < PATCH_MIN_ROWS:
+        return False
+    conn.execute(
+        f"create or replace temp table _built as select hash(t) as h, rowid as r from build.{name} as t"
+    )
+    conn.execute(
+        f"create or replace temp table _served as select hash(t) as h, rowid as r from {name} as t"
+    )
+    # the hashes whose number of rows differs: every row with one is deleted, and inserted again from the build
+    conn.execute(
+        "create or replace temp table _differ as select h from ("
+        " select h, 1 as n from _built union all select h, -1 as n from _served"
+        ") as both_files group by h having sum(n) <> 0"
+    )
+    changed = int(
+        scalar(
+            conn,
+            "select (select count(*) from _served semi join _differ using (h))"
+            " + (select count(*) from _built semi join _differ using (h))",
+        )
+    )
+    patch = changed <= PATCH_MAX_SHARE * rows
+    if patch:
+        conn.execute(
+            f"delete from {name} where rowid in (select r from _served semi join _differ using (h))"
+        )
+        conn.execute(
+            f"insert into {name} select * from build.{name}"
+            " where rowid in (select r from _built semi join _differ using (h))"
+        )
+        # the same rows as the build now; a count that differs can only be two rows sharing a hash
+        patch = scalar(conn, f"select count(*) from {name}") == scalar(
+            conn, "select count(*) from _built"
+        )
+    for temp in ("_built", "_served", "_differ"):
+        conn.execute(f"drop table {temp}")
+    return patch
 
 
 def _published_fingerprints(serving_path: Path) -> dict[tuple[str, str], str]:
@@ -192,6 +256,7 @@ def publish(
     row_counts: dict[str, int] = {}
     previous = _published_fingerprints(serving_path)
     kept: set[tuple[str, str]] = set()
+    patched: set[tuple[str, str]] = set()
     try:
         if previous:
             # the tables whose fingerprint is unchanged are already in the previous file: start from a copy
@@ -211,10 +276,12 @@ def publish(
             for schema, table in _tables(conn, catalog):
                 if previous.get((schema, table)) == prints.get((schema, table), (0, ""))[1]:
                     kept.add((schema, table))
+                elif (schema, table) in prints and _patch(conn, catalog, schema, table):
+                    patched.add((schema, table))
                 else:  # changed, or no longer built
                     conn.execute(f'drop table {schema}."{table}"')
             for schema, table in tables:
-                if (schema, table) not in kept:
+                if (schema, table) not in kept | patched:
                     conn.execute(
                         f'create table {schema}."{table}" as select * from build.{schema}."{table}"'
                     )
@@ -304,7 +371,12 @@ def publish(
                 leftover.unlink()
         shutil.rmtree(parquet_tmp, ignore_errors=True)
     return PublishResult(
-        publish_id, serving_path, row_counts, now, sorted(f"{s}.{t}" for s, t in kept)
+        publish_id,
+        serving_path,
+        row_counts,
+        now,
+        sorted(f"{s}.{t}" for s, t in kept),
+        sorted(f"{s}.{t}" for s, t in patched),
     )
 
 

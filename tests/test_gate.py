@@ -23,6 +23,7 @@ from dagster_project.publish import CheckRecord, PublishError, publish, refusal
 from expectations.runner import SuiteResult, run_suite
 from expectations.suites import SUITE_NAMES, SUITES
 from ingestion.common.contract import CONTRACTS_DIR
+from ingestion.common.settings import scalar
 from tests.conftest import ROOT, make_home, reported_memory_limit
 from tests.expectations.test_suites import DEFECTS
 
@@ -168,6 +169,25 @@ def test_clean_checks_publish_with_a_log_row(pipeline_home: Path, tmp_path: Path
     assert json.loads(summary)["checks"] == 2 and json.loads(summary)["gx_suites"] == 2
 
 
+def _assert_serving_equals_build(wh: Path, row_counts: dict[str, int]) -> None:
+    """The serving file holds the tables of the publish's row counts, each with the build's rows (as multisets)."""
+    with duckdb.connect(str(wh / "serving.duckdb"), read_only=True) as conn:
+        conn.execute(f"attach '{wh / 'cqm.duckdb'}' as build (read_only)")
+        published = conn.execute(
+            "select table_schema || '.' || table_name from information_schema.tables "
+            "where table_catalog = 'serving' and table_schema in ('marts', 'reporting')"
+        ).fetchall()
+        assert sorted(r[0] for r in published) == sorted(
+            k for k in row_counts if not k.startswith("meta.")
+        )
+        for (name,) in published:
+            differ = conn.execute(
+                f"select count(*) from ((select * from serving.{name} except all select * from build.{name}) "
+                f"union all (select * from build.{name} except all select * from serving.{name}))"
+            ).fetchone()
+            assert differ == (0,), name
+
+
 def test_a_publish_copies_only_the_tables_that_changed(pipeline_home: Path, tmp_path: Path) -> None:
     """After an incremental run most tables are as published: they are carried over from the previous serving
     file, and keep their Parquet copy; the serving file still equals the build, table for table."""
@@ -197,21 +217,8 @@ def test_a_publish_copies_only_the_tables_that_changed(pipeline_home: Path, tmp_
     assert len(second.unchanged) == len(first.unchanged) - 2
     assert lines.stat().st_mtime_ns != stamps[lines] and other.stat().st_mtime_ns == stamps[other]
     assert not (wh / "parquet" / "reporting" / "supplier_ranking.parquet").exists()
+    _assert_serving_equals_build(wh, second.row_counts)
     with duckdb.connect(str(wh / "serving.duckdb"), read_only=True) as conn:
-        conn.execute(f"attach '{wh / 'cqm.duckdb'}' as build (read_only)")
-        published = conn.execute(
-            "select table_schema || '.' || table_name from information_schema.tables "
-            "where table_catalog = 'serving' and table_schema in ('marts', 'reporting')"
-        ).fetchall()
-        assert sorted(r[0] for r in published) == sorted(
-            k for k in second.row_counts if not k.startswith("meta.")
-        )
-        for (name,) in published:
-            differ = conn.execute(
-                f"select count(*) from ((select * from serving.{name} except all select * from build.{name}) "
-                f"union all (select * from build.{name} except all select * from serving.{name}))"
-            ).fetchone()
-            assert differ == (0,), name
         publishes = conn.execute(
             "select run_id from serving.meta.publish_log order by published_at"
         ).fetchall()
@@ -224,6 +231,48 @@ def test_a_publish_copies_only_the_tables_that_changed(pipeline_home: Path, tmp_
         assert (
             parquet == conn.execute("select sum(net_amount) from marts.fct_order_lines").fetchone()
         )
+
+
+def test_a_few_changed_rows_are_patched_in_place(
+    pipeline_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large table of which few rows changed is patched in the serving copy (deleted and inserted rows, a
+    repeated row counted as often as the build holds it); one whose columns changed, or of which many rows
+    changed, is copied whole. Either way the serving file and its Parquet copies equal the build."""
+    monkeypatch.setattr("dagster_project.publish.PATCH_MIN_ROWS", 10)
+    home = _home_with_published_copy(tmp_path, pipeline_home)
+    wh = home / "warehouse"
+    publish(wh / "cqm.duckdb", wh / "serving.duckdb", wh / "parquet", run_id="a", checks=[])
+    with duckdb.connect(str(wh / "cqm.duckdb")) as conn:
+        lines = int(scalar(conn, "select count(*) from marts.fct_order_lines"))
+        assert lines >= 200, "enough rows for a 5 % patch of a few rows"
+        conn.execute(
+            "update marts.fct_order_lines set net_amount = net_amount + 1 where order_line_key in "
+            "(select order_line_key from marts.fct_order_lines order by order_line_key limit 3)"
+        )
+        conn.execute(
+            "delete from marts.fct_order_lines where order_line_key in "
+            "(select order_line_key from marts.fct_order_lines order by order_line_key desc limit 2)"
+        )
+        conn.execute(
+            "insert into marts.fct_order_lines select * from marts.fct_order_lines "
+            "order by order_line_key limit 1 offset 10"
+        )
+        conn.execute("alter table marts.fct_shipments add column planted integer default 1")
+        conn.execute("update marts.fct_customer_months set revenue = revenue + 1")
+    second = publish(
+        wh / "cqm.duckdb", wh / "serving.duckdb", wh / "parquet", run_id="b", checks=[]
+    )
+    assert second.patched == ["marts.fct_order_lines"]
+    assert {"marts.fct_shipments", "marts.fct_customer_months"}.isdisjoint(second.unchanged)
+    assert second.row_counts["marts.fct_order_lines"] == lines - 2 + 1
+    _assert_serving_equals_build(wh, second.row_counts)
+    parquet = wh / "parquet" / "marts" / "fct_order_lines.parquet"
+    with duckdb.connect(str(wh / "cqm.duckdb"), read_only=True) as conn:
+        assert conn.execute(
+            f"select count(*) from ((select * from '{parquet}' except all select * from marts.fct_order_lines) "
+            f"union all (select * from marts.fct_order_lines except all select * from '{parquet}'))"
+        ).fetchone() == (0,)
 
 
 def test_publish_connection_has_a_bounded_memory_limit(

@@ -86,6 +86,7 @@ def serving(context: AssetExecutionContext, warehouse: WarehouseResource) -> dg.
             "tables": len(result.row_counts),
             # carried over from the previous serving file: their content did not change
             "tables_unchanged": len(result.unchanged),
+            "tables_patched": len(result.patched),
             "checks_seen": len(checks),
             "row_counts": dg.MetadataValue.json(result.row_counts),
         }
