@@ -142,8 +142,23 @@ def fingerprint(suite: Suite) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-@cache
+_batch_lock = threading.Lock()
+
+
+def warm_up() -> None:
+    """Import Great Expectations and set up its context ahead of the first suite (seconds). The pipeline
+    calls it in a background thread while the sources are extracted, which happens in child processes."""
+    _batch_definition()
+
+
 def _batch_definition() -> Any:
+    # one context per process, also when the warm-up thread and the first suite ask at once
+    with _batch_lock:
+        return _new_batch_definition()
+
+
+@cache
+def _new_batch_definition() -> Any:
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
     import great_expectations as gx
     import great_expectations.execution_engine.pandas_execution_engine as pandas_engine
