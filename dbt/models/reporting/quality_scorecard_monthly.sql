@@ -83,17 +83,31 @@ delivery as (
         case when scopes.scope = 'all' then 'All' else plant_id end
 ),
 
+-- one row per month × plant × order, with the order's customer (one per customer, whatever its version): the
+-- orders and the customers who ordered, the bases of complaints per 1000 orders and per customer, are counted
+-- from these few million rows instead of every order line twice
+ordering as (
+    select distinct
+        cast({{ dbt.date_trunc('month', 'order_lines.order_date') }} as date) as month_start,
+        order_lines.plant_id,
+        order_lines.order_id,
+        customers.customer_id
+    from order_lines
+    left join customers on order_lines.customer_key = customers.customer_key
+    where not order_lines.is_cancelled
+),
+
 orders as (
     select
-        cast({{ dbt.date_trunc('month', 'order_date') }} as date) as month_start,
-        case when scopes.scope = 'all' then 'All' else plant_id end as plant_id,
-        count(distinct order_id) as orders
-    from order_lines
+        ordering.month_start,
+        case when scopes.scope = 'all' then 'All' else ordering.plant_id end as plant_id,
+        count(distinct ordering.order_id) as orders,
+        count(distinct ordering.customer_id) as ordering_customers
+    from ordering
     cross join scopes
-    where not is_cancelled
     group by
-        cast({{ dbt.date_trunc('month', 'order_date') }} as date),
-        case when scopes.scope = 'all' then 'All' else plant_id end
+        ordering.month_start,
+        case when scopes.scope = 'all' then 'All' else ordering.plant_id end
 ),
 
 -- units leaving the plant in the month (goods issue): the base of complaints per million units
@@ -108,21 +122,6 @@ shipped as (
     group by
         cast({{ dbt.date_trunc('month', 'goods_issue_date') }} as date),
         case when scopes.scope = 'all' then 'All' else plant_id end
-),
-
--- customers who ordered in the month (one per customer, whatever its version): the base of complaints per customer
-customer_orders as (
-    select
-        cast({{ dbt.date_trunc('month', 'order_lines.order_date') }} as date) as month_start,
-        case when scopes.scope = 'all' then 'All' else order_lines.plant_id end as plant_id,
-        count(distinct customers.customer_id) as ordering_customers
-    from order_lines
-    cross join scopes
-    inner join customers on order_lines.customer_key = customers.customer_key
-    where not order_lines.is_cancelled
-    group by
-        cast({{ dbt.date_trunc('month', 'order_lines.order_date') }} as date),
-        case when scopes.scope = 'all' then 'All' else order_lines.plant_id end
 ),
 
 complaint_counts as (
@@ -189,7 +188,7 @@ joined as (
         cast(coalesce(complaint_counts.justified_complaints, 0) as bigint) as justified_complaints,
         cast(coalesce(complaint_counts.all_complaints, 0) as bigint) as all_complaints,
         cast(coalesce(shipped.shipped_units, 0) as {{ type_double() }}) as shipped_units,
-        cast(coalesce(customer_orders.ordering_customers, 0) as bigint) as ordering_customers,
+        cast(coalesce(orders.ordering_customers, 0) as bigint) as ordering_customers,
         cast(coalesce(satisfaction.nps_n, 0) as bigint) as nps_n,
         cast(coalesce(satisfaction.promoters, 0) as bigint) as promoters,
         cast(coalesce(satisfaction.detractors, 0) as bigint) as detractors,
@@ -208,9 +207,6 @@ joined as (
     left join shipped
         on spine.month_start = shipped.month_start
             and coalesce(spine.plant_id, 'Unknown') = coalesce(shipped.plant_id, 'Unknown')
-    left join customer_orders
-        on spine.month_start = customer_orders.month_start
-            and coalesce(spine.plant_id, 'Unknown') = coalesce(customer_orders.plant_id, 'Unknown')
     left join complaint_counts
         on spine.month_start = complaint_counts.month_start
             and coalesce(spine.plant_id, 'Unknown') = coalesce(complaint_counts.plant_id, 'Unknown')
