@@ -8,8 +8,8 @@ A publish after an incremental run changes a few tables: the serving file record
 each table it holds (its columns, row count and an order-free sum of its rows' hashes), so a publish
 starts from a copy of the previous serving file and copies, and writes as Parquet, only the tables
 whose fingerprint in the build file differs. A large table whose columns are unchanged and of which
-few rows changed is patched in place (the rows whose hash is in one file and not the other are
-deleted and inserted) instead of copied whole.
+few rows changed is patched in place instead of copied whole: the rows whose hash occurs a different
+number of times in the two files are deleted and inserted again from the build.
 
 This module has no Dagster imports: the publish asset calls it, and so can anything else.
 """
