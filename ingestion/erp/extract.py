@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import argparse
 import sqlite3
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlparse
@@ -18,7 +20,14 @@ import duckdb
 import polars as pl
 
 from ingestion.common.contract import load_contract
-from ingestion.common.landing import LoadResult, connect_warehouse, get_cursor, land, new_batch_id
+from ingestion.common.landing import (
+    LoadResult,
+    connect_warehouse,
+    ensure_meta,
+    get_cursor,
+    land,
+    new_batch_id,
+)
 from ingestion.common.prefetch import prefetched
 from ingestion.common.settings import build_db_path
 from ingestion.erp import settings
@@ -113,50 +122,97 @@ def _text_column(name: str, values: tuple[Any, ...]) -> pl.Series:
 def extract(
     conn: duckdb.DuckDBPyConnection, url: str, *, tables: list[str] | None = None
 ) -> dict[str, LoadResult]:
+    """Land the ERP's tables (all of settings.TABLES, or `tables`) and return each one's result.
+
+    Tables are landed settings.WORKERS at a time (see there), each in its own thread, source connection and
+    DuckDB cursor; each chunk is still one transaction with its cursor, so a run stopped anywhere leaves whole
+    chunks. When one table fails, the others stop after their current chunk and its error is raised.
+    """
+    names = tables or list(settings.TABLES)
+    with connect(url):
+        pass  # a bad URL or an unreachable database is one error, before any thread starts
+    ensure_meta(conn)  # created once, not by two threads' first transactions at the same time
+    order = sorted(
+        names,
+        key=lambda t: (
+            settings.LARGEST_FIRST.index(t)
+            if t in settings.LARGEST_FIRST
+            else len(settings.LARGEST_FIRST)
+        ),
+    )
+    stop = threading.Event()
+    results: dict[str, LoadResult] = {}
+    with ThreadPoolExecutor(
+        max_workers=max(1, min(settings.WORKERS, len(order))), thread_name_prefix="erp"
+    ) as pool:
+        futures = {t: pool.submit(_extract_table, conn, url, t, stop) for t in order}
+        failed = [f.exception() for f in as_completed(futures.values()) if f.exception()]
+    if failed:
+        raise failed[0]  # type: ignore[misc]
+    for table in names:
+        result = futures[table].result()
+        if result is not None:
+            results[result.table] = result
+    return results
+
+
+def _extract_table(
+    conn: duckdb.DuckDBPyConnection, url: str, table: str, stop: threading.Event
+) -> LoadResult | None:
+    """Land one ERP table from its cursor on; None if the run stopped before it began."""
+    if stop.is_set():
+        return None
+    try:
+        return _land_table(conn, url, table, stop)
+    except BaseException:
+        stop.set()  # by this thread, before it takes the next table
+        raise
+
+
+def _land_table(
+    conn: duckdb.DuckDBPyConnection, url: str, table: str, stop: threading.Event
+) -> LoadResult:
     from ingestion.common.contract import conform
 
-    results: dict[str, LoadResult] = {}
+    landed = settings.TABLES[table]
+    contract = load_contract("erp", landed)
+    # the change date is part of every row's content: duplicates share it
+    dedupe_range = next(
+        (c.name for c in contract.columns if c.source_name == settings.CURSOR_COLUMN),
+        None,
+    )
     label = f"erp:sql {urlparse(url).scheme}"
-    with connect(url) as (src, ph):
-        for table in tables or list(settings.TABLES):
-            landed = settings.TABLES[table]
-            contract = load_contract("erp", landed)
-            # the change date is part of every row's content: duplicates share it
-            dedupe_range = next(
-                (c.name for c in contract.columns if c.source_name == settings.CURSOR_COLUMN),
-                None,
+    with conn.cursor() as cur, connect(url) as (src, ph):
+        since = get_cursor(cur, "erp", table) or settings.INITIAL_CURSOR
+        batch = new_batch_id()
+        total = LoadResult(table=landed)
+        offset = 0
+        for chunk in prefetched(read_chunks(src, ph, table, since)):
+            if stop.is_set():
+                break  # another table failed; the chunks landed so far stay, with their cursor
+            good, bad, extra = conform(chunk, contract, source_file=f"{table}", line_offset=offset)
+            offset += chunk.height
+            col = settings.CURSOR_COLUMN
+            new_cursor = (
+                max(since, str(chunk[col].drop_nulls().max() or since))
+                if col in chunk.columns
+                else since
             )
-            since = get_cursor(conn, "erp", table) or settings.INITIAL_CURSOR
-            batch = new_batch_id()
-            total = LoadResult(table=landed)
-            offset = 0
-            for chunk in prefetched(read_chunks(src, ph, table, since)):
-                good, bad, extra = conform(
-                    chunk, contract, source_file=f"{table}", line_offset=offset
+            total.add(
+                land(
+                    cur,
+                    contract,
+                    good,
+                    bad,
+                    source_label=label,
+                    batch_id=batch,
+                    source_file=f"{table} since {since}",
+                    extra_columns=extra,
+                    cursor=(table, new_cursor),
+                    dedupe_range=dedupe_range,
                 )
-                offset += chunk.height
-                col = settings.CURSOR_COLUMN
-                new_cursor = (
-                    max(since, str(chunk[col].drop_nulls().max() or since))
-                    if col in chunk.columns
-                    else since
-                )
-                total.add(
-                    land(
-                        conn,
-                        contract,
-                        good,
-                        bad,
-                        source_label=label,
-                        batch_id=batch,
-                        source_file=f"{table} since {since}",
-                        extra_columns=extra,
-                        cursor=(table, new_cursor),
-                        dedupe_range=dedupe_range,
-                    )
-                )
-            results[landed] = total
-    return results
+            )
+    return total
 
 
 def main() -> None:

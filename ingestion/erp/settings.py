@@ -28,3 +28,12 @@ TABLES: dict[str, str] = {
 CURSOR_COLUMN = "AEDAT"
 INITIAL_CURSOR = "00000000"
 FETCH_ROWS = 50_000
+
+# Tables are landed WORKERS at a time, each by its own thread with its own source connection and its own
+# cursor on the build file. Reading a chunk is mostly Python (the GIL); conforming and landing it are mostly
+# polars and DuckDB, which release it: two tables side by side keep both cores of a small machine busy where
+# one table at a time left the second mostly idle.
+WORKERS = 2
+# The tables an ERP of this shape holds the most rows in (order items, delivery items, order headers) start
+# first, so that the last table to finish is a small one, not one of these.
+LARGEST_FIRST = ("VBAP", "LIPS", "VBAK")
