@@ -17,6 +17,7 @@ import duckdb
 from ingestion.common.contract import load_contract
 from ingestion.common.http import RestClient
 from ingestion.common.landing import LoadResult, connect_warehouse, get_cursor, land, new_batch_id
+from ingestion.common.prefetch import prefetched
 from ingestion.common.settings import build_db_path
 from ingestion.crm import settings
 from ingestion.crm.normalize import cursor_after, records_to_frame
@@ -77,7 +78,8 @@ def extract(
             since = get_cursor(conn, "crm", obj) or settings.INITIAL_CURSOR
             batch = new_batch_id()
             total = LoadResult(table=table)
-            for page_no, records in enumerate(client.pages(obj, since)):
+            # the next page is fetched and decoded by a thread while this one lands (DuckDB releases the GIL)
+            for page_no, records in prefetched(enumerate(client.pages(obj, since))):
                 if not records:
                     continue
                 good, bad, extra = records_to_frame(

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
-from ingestion.common.contract import ContractError, conform, load_contract
+from ingestion.common.contract import Contract, ContractError, conform, load_contract
 from ingestion.common.landing import (
     LoadResult,
     connect_warehouse,
@@ -21,6 +22,7 @@ from ingestion.common.landing import (
     land,
     new_batch_id,
 )
+from ingestion.common.prefetch import prefetched
 from ingestion.common.settings import build_db_path
 from ingestion.logistics import settings
 from ingestion.logistics.normalize import decode, read_csv_text
@@ -40,13 +42,11 @@ def pending_files(conn: duckdb.DuckDBPyConnection, folder: Path) -> list[tuple[P
     return out
 
 
-def extract(conn: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, LoadResult]:
-    if not folder.is_dir():
-        raise LogisticsError(f"logistics: landing folder {folder} does not exist")
-    contract = load_contract("logistics", settings.TABLE)
-    total = LoadResult(table=settings.TABLE)
-    batch = new_batch_id()
-    for path, key in pending_files(conn, folder):
+def _conformed(
+    files: list[tuple[Path, str]], contract: Contract
+) -> Iterator[tuple[str, pl.DataFrame, pl.DataFrame, list[str]]]:
+    """(file key, good rows, quarantined rows, extra columns) of each file, in order."""
+    for path, key in files:
         try:
             df = read_csv_text(decode(path.read_bytes()))
         except pl.exceptions.PolarsError as exc:
@@ -55,6 +55,18 @@ def extract(conn: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, LoadResu
             ) from exc
         # line numbers in the file: header is line 1
         good, bad, extra = conform(df, contract, source_file=path.name, line_offset=1)
+        yield key, good, bad, extra
+
+
+def extract(conn: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, LoadResult]:
+    if not folder.is_dir():
+        raise LogisticsError(f"logistics: landing folder {folder} does not exist")
+    contract = load_contract("logistics", settings.TABLE)
+    total = LoadResult(table=settings.TABLE)
+    batch = new_batch_id()
+    # the next file is read, parsed and conformed (polars) by a thread while this one lands (DuckDB):
+    # both release the GIL, so the two overlap; files still land one at a time, in order
+    for key, good, bad, extra in prefetched(_conformed(pending_files(conn, folder), contract)):
         total.add(
             land(
                 conn,

@@ -22,6 +22,7 @@ from ingestion.common.landing import (
     land,
     new_batch_id,
 )
+from ingestion.common.prefetch import prefetched
 from ingestion.common.settings import build_db_path
 from ingestion.surveys import settings
 from ingestion.surveys.normalize import read_export_chunks
@@ -79,7 +80,8 @@ def extract(conn: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, LoadResu
             try:
                 file_total = LoadResult(table=settings.TABLE, files=[key])
                 first_line = skipped + 1
-                for df in chunks:
+                # the next chunk is read by a thread while this one is conformed and landed
+                for df in prefetched(chunks):
                     lines = pl.Series(
                         "_source_line", range(first_line, first_line + df.height), dtype=pl.Int64
                     )
