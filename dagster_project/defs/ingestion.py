@@ -15,7 +15,7 @@ from dagster_project.resources import (
     WarehouseResource,
 )
 from ingestion.common.contract import ContractError, contracts_for
-from ingestion.common.isolated import land_in_child
+from ingestion.common.isolated import ExtractionCrashed, land_in_child
 from ingestion.common.landing import LoadResult
 
 POOL = "duckdb_build"
@@ -54,7 +54,11 @@ def _land(extract: str, warehouse: WarehouseResource, *args: object) -> dict[str
     """Run a source's extract function in a child process (ingestion/common/isolated.py): its memory goes
     back to the system when it ends instead of staying with the run's process through the dbt build."""
     warehouse.warehouse_dir.mkdir(parents=True, exist_ok=True)
-    return land_in_child(extract, warehouse.build_path, *args)
+    try:
+        return land_in_child(extract, warehouse.build_path, *args)
+    except ExtractionCrashed as exc:
+        # killed, most likely for memory: running it again at once would meet the same end
+        raise _fail(exc) from exc
 
 
 def _fail(exc: Exception) -> dg.Failure:

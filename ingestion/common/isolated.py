@@ -5,6 +5,9 @@ system when it ends: the allocators keep most of it for the process's next use. 
 memory then stayed through the dbt build, which runs beside it in its own process: 1.2 GB at 10 M order lines
 (docs/benchmarks.md). A child process gives all of it back when it exits.
 
+A child that dies without an exception (killed by the kernel's out-of-memory killer, say) is reported as one
+sentence naming its source and how it ended, not as the process pool's "terminated abruptly".
+
 The child is spawned (a fresh interpreter; about a second to import duckdb and polars): a fork of the run's
 process would copy its threads' locks, and children forked by a fork server are not the run's children, so
 their CPU time would escape the accounting of whoever runs the pipeline (the bench counts its children). The
@@ -16,11 +19,17 @@ from __future__ import annotations
 
 import importlib
 import multiprocessing
+import signal
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
 from ingestion.common.landing import LoadResult, connect_warehouse
+
+
+class ExtractionCrashed(RuntimeError):
+    """The child process ended without returning or raising (a signal, os._exit, a crash in native code)."""
 
 
 def land_in_child(extract: str, build_path: str | Path, *args: Any) -> dict[str, LoadResult]:
@@ -30,7 +39,37 @@ def land_in_child(extract: str, build_path: str | Path, *args: Any) -> dict[str,
     with ProcessPoolExecutor(
         max_workers=1, mp_context=multiprocessing.get_context("spawn")
     ) as pool:
-        return pool.submit(_land, extract, str(build_path), args).result()
+        future = pool.submit(_land, extract, str(build_path), args)
+        children = list(getattr(pool, "_processes", {}).values())  # started by submit
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            for child in children:
+                child.join(timeout=5)
+            codes = [c.exitcode for c in children if c.exitcode not in (None, 0)]
+            raise ExtractionCrashed(_crash_message(extract, codes[0] if codes else None)) from None
+
+
+def _crash_message(extract: str, exitcode: int | None) -> str:
+    module = extract.split(":")[0]
+    parts = module.split(".")
+    source = parts[1] if parts[0] == "ingestion" and len(parts) > 1 else module
+    if exitcode is not None and exitcode < 0:
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = "unnamed"
+        how = f"was killed by signal {-exitcode} ({name})"
+        if -exitcode == signal.SIGKILL:
+            how += ", as the kernel does when memory runs out"
+    elif exitcode is not None:
+        how = f"exited with code {exitcode} without a result"
+    else:
+        how = "ended without a result"
+    return (
+        f"{source}: the extraction process {how}; raw keeps every batch landed before it, "
+        "and the next run continues from there"
+    )
 
 
 def _land(extract: str, build_path: str, args: tuple[Any, ...]) -> dict[str, LoadResult]:

@@ -4,6 +4,7 @@ result and its errors come back as they were, and the process it ran in is gone 
 from __future__ import annotations
 
 import os
+import signal
 import time
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import duckdb
 import pytest
 
 from ingestion.common.contract import ContractError
-from ingestion.common.isolated import land_in_child
+from ingestion.common.isolated import ExtractionCrashed, land_in_child
 from ingestion.common.landing import LoadResult
 
 
@@ -28,6 +29,15 @@ def spin(conn: duckdb.DuckDBPyConnection, seconds: float) -> dict[str, LoadResul
     while time.process_time() < end:
         pass
     return {}
+
+
+def die(conn: duckdb.DuckDBPyConnection, how: str) -> dict[str, LoadResult]:
+    """An extract function whose process ends without an exception: killed, or exiting."""
+    conn.execute("create schema if not exists raw")
+    conn.execute("create or replace table raw.t as select 1 as i")
+    if how == "kill":
+        os.kill(os.getpid(), signal.SIGKILL)
+    os._exit(3)
 
 
 def refuse(conn: duckdb.DuckDBPyConnection, message: str) -> dict[str, LoadResult]:
@@ -63,3 +73,63 @@ def test_the_childs_cpu_time_is_counted_as_this_processs_childrens(tmp_path: Pat
         after.children_system - before.children_system
     )
     assert used >= 0.5
+
+
+@pytest.mark.parametrize(
+    ("how", "said"),
+    [
+        ("kill", r"was killed by signal 9 \(SIGKILL\), as the kernel does when memory runs out"),
+        ("exit", "exited with code 3 without a result"),
+    ],
+)
+def test_a_child_that_dies_is_one_sentence_naming_how(tmp_path: Path, how: str, said: str) -> None:
+    """Killed by the out-of-memory killer, say: the error names what ended and how, not the pool's
+    "terminated abruptly"; the build file is not left locked."""
+    db = tmp_path / "cqm.duckdb"
+    with pytest.raises(ExtractionCrashed, match=f"^{__name__}: the extraction process {said};"):
+        land_in_child(f"{__name__}:die", db, how)
+    with duckdb.connect(str(db)) as conn:
+        conn.execute("select 1")
+
+
+def test_the_crash_message_names_the_source_of_an_ingestion_module() -> None:
+    from ingestion.common.isolated import _crash_message
+
+    assert _crash_message("ingestion.logistics.extract:extract", -9).startswith(
+        "logistics: the extraction process was killed by signal 9 (SIGKILL)"
+    )
+    assert "ended without a result" in _crash_message("ingestion.erp.extract:extract", None)
+
+
+def test_a_killed_extraction_fails_its_step_once_with_that_sentence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In Dagster the sentence is the step's failure, and the step is not retried at once (the retry policy is
+    for a source that did not answer; a process killed for memory would be killed again)."""
+    import dagster as dg
+
+    from dagster_project.defs import ingestion as wiring
+    from dagster_project.resources import FolderSource, WarehouseResource
+    from ingestion.common.isolated import _crash_message
+
+    def killed(extract: str, build_path: object, *args: object) -> dict[str, LoadResult]:
+        raise ExtractionCrashed(_crash_message(extract, -signal.SIGKILL))
+
+    monkeypatch.setattr(wiring, "land_in_child", killed)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    result = dg.materialize(
+        [wiring.extract_logistics],
+        resources={
+            "warehouse": WarehouseResource(home=str(tmp_path / "home")),
+            "logistics_inbox": FolderSource(path=str(inbox)),
+        },
+        raise_on_error=False,
+    )
+    assert not result.success
+    kinds = [e.event_type_value for e in result.all_events]
+    assert "STEP_UP_FOR_RETRY" not in kinds
+    failures = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    assert len(failures) == 1
+    message = failures[0].step_failure_data.error.message  # type: ignore[union-attr]
+    assert "logistics: the extraction process was killed by signal 9 (SIGKILL)" in message
