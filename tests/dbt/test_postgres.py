@@ -26,6 +26,7 @@ def test_postgres_build_equals_duckdb(pipeline_home: Path, pg_url: str, tmp_path
         "CQM_PG_PORT": str(url.port),
         "CQM_PG_USER": url.username or "cqm",
         "CQM_PG_DBNAME": url.path.lstrip("/"),
+        "PGTZ": "UTC",  # as the DuckDB profile's TimeZone: keys and dates of timestamptz values
     }
     target = tmp_path / "target"
     # seeds, snapshots, models and data tests, on PostgreSQL; then the unit tests (a unit test of an incremental
