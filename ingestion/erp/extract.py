@@ -146,7 +146,11 @@ def extract(
         max_workers=max(1, min(settings.WORKERS, len(order))), thread_name_prefix="erp"
     ) as pool:
         futures = {t: pool.submit(_extract_table, conn, url, t, stop) for t in order}
-        failed = [f.exception() for f in as_completed(futures.values()) if f.exception()]
+        try:
+            failed = [f.exception() for f in as_completed(futures.values()) if f.exception()]
+        except BaseException:
+            stop.set()  # interrupted while waiting (Ctrl-C): the threads stop after their current chunk
+            raise
     if failed:
         raise failed[0]  # type: ignore[misc]
     for table in names:

@@ -99,3 +99,23 @@ def test_a_failing_table_stops_the_others_and_its_error_is_raised(
         }
         assert "erp_vbap" not in started
         assert not started & {"erp_mara", "erp_lfa1", "erp_training"}
+
+
+def test_an_interrupted_run_stops_its_threads_after_their_current_chunk(
+    tiny_sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C while the tables are landing: the run ends after the chunks in flight, not after every table."""
+    url = f"sqlite:///{tiny_sources / 'erp' / 'erp.sqlite'}"
+
+    def interrupted(futures: object) -> object:
+        raise KeyboardInterrupt
+        yield  # a generator, like as_completed
+
+    monkeypatch.setattr(erp_extract, "as_completed", interrupted)
+    with duckdb.connect(str(tmp_path / "b.duckdb")) as conn:
+        with pytest.raises(KeyboardInterrupt):
+            extract(conn, url)
+        started = {
+            t for (t,) in conn.execute('select distinct "table" from raw._load_log').fetchall()
+        }
+        assert not started & {"erp_mara", "erp_lfa1", "erp_training"}
