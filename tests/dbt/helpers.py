@@ -57,6 +57,35 @@ def run_dbt(args: Sequence[str], target_path: Path, env: dict[str, str]) -> None
         raise AssertionError(f"dbt {' '.join(args)} failed:\n" + "\n".join(lines[-60:]))
 
 
+def dbt_show(sql: str, work: Path, env: dict[str, str]) -> str:
+    """`dbt show --inline sql` with its own target and log folders under `work` and `env` over the environment
+    (CQM_DUCKDB_PATH defaults to a file in `work`); dbt's printed output, or fails with it."""
+    proc = subprocess.run(
+        [
+            DBT,
+            "show",
+            "--inline",
+            sql,
+            "--output",
+            "json",
+            "--project-dir",
+            str(DBT_DIR),
+            "--profiles-dir",
+            str(DBT_DIR),
+            "--target-path",
+            str(work / "target"),
+            "--log-path",
+            str(work / "logs"),
+        ],
+        env={**os.environ, "CQM_DUCKDB_PATH": str(work / "cqm.duckdb"), **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout[-2000:]
+    return proc.stdout
+
+
 def models(
     target_path: Path, *, schema: str | None = None, materialized: str | None = None
 ) -> list[str]:

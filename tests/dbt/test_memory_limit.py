@@ -3,39 +3,16 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import reported_memory_limit
-from tests.dbt.helpers import DBT, DBT_DIR
+from tests.dbt.helpers import dbt_show
 
 
 def _dbt_memory_limit(tmp_path: Path, env: dict[str, str]) -> str:
-    proc = subprocess.run(
-        [
-            DBT,
-            "show",
-            "--inline",
-            "select current_setting('memory_limit') as memory_limit",
-            "--project-dir",
-            str(DBT_DIR),
-            "--profiles-dir",
-            str(DBT_DIR),
-            "--target-path",
-            str(tmp_path / "target"),
-            "--log-path",
-            str(tmp_path / "logs"),
-        ],
-        env={**os.environ, "CQM_DUCKDB_PATH": str(tmp_path / "cqm.duckdb"), **env},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stdout[-2000:]
-    return proc.stdout
+    return dbt_show("select current_setting('memory_limit') as memory_limit", tmp_path, env)
 
 
 def test_dbt_connection_memory_limit_is_bounded_unless_set(

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.dbt.helpers import DBT, DBT_DIR
+from tests.dbt.helpers import dbt_show
 
 ZONE = "America/New_York"
 
@@ -32,29 +32,7 @@ def test_the_duckdb_profile_pins_utc_whatever_the_machines_zone(tmp_path: Path) 
         "select current_setting('TimeZone') as zone, "
         "cast(cast(timestamptz '2024-03-11 02:30:00+00' as date) as varchar) as day"
     )
-    shown = subprocess.run(
-        [
-            DBT,
-            "show",
-            "--inline",
-            sql,
-            "--output",
-            "json",
-            "--project-dir",
-            str(DBT_DIR),
-            "--profiles-dir",
-            str(DBT_DIR),
-            "--target-path",
-            str(tmp_path / "target"),
-            "--log-path",
-            str(tmp_path / "logs"),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert shown.returncode == 0, shown.stdout[-2000:]
-    assert '"zone": "UTC"' in shown.stdout
+    shown = dbt_show(sql, tmp_path, {"TZ": ZONE})
+    assert '"zone": "UTC"' in shown
     # 02:30 UTC on the 11th is 22:30 on the 10th in New York
-    assert '"day": "2024-03-11"' in shown.stdout
+    assert '"day": "2024-03-11"' in shown
