@@ -33,18 +33,38 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- A predicate on a stored dimension key: the unknown member, a key that is gone, or (type-2 dimensions, when
-    at is given) a version that is not valid at time `at` any more (valid_from inclusive, valid_to exclusive). -#}
+{#- A predicate on a row of {{ this }}: its stored dimension key is the unknown member, a key that is gone, or (type-2
+    dimensions, when `at` is given) a version that is not valid at time `at` any more (valid_from inclusive, valid_to
+    exclusive). `key_expr` and `at` are columns of {{ this }} as alias.column. Judged per key, not per row: a key's
+    rows are all valid when its version covers the earliest and the latest of their times (a version's validity is
+    one interval), so the table is grouped by key (a few hundred thousand groups at 10 M rows) instead of every row
+    being joined to the dimension; every row of a key with a stale row is rebuilt, which is harmless. -#}
 {% macro member_is_stale(key_expr, dimension, at=none, dimension_key=none) -%}
-    {%- set dim_key = dimension_key or key_expr.split('.')[-1] -%}
-    ({{ key_expr }} = '-1' or not exists (
-        select 1
-        from {{ dimension }} as current_members
-        where current_members.{{ dim_key }} = {{ key_expr }}
-        {%- if at is not none %}
-            and {{ at }} >= current_members.valid_from
-            and {{ at }} < current_members.valid_to
-        {%- endif %}
+    {%- set key_column = key_expr.split('.')[-1] -%}
+    {%- set dim_key = dimension_key or key_column -%}
+    {%- set at_column = at.split('.')[-1] if at is not none else none -%}
+    ({{ key_expr }} is null or {{ key_expr }} in (
+        select spans.member_key
+        from (
+            select
+                built.{{ key_column }} as member_key
+                {%- if at_column is not none %},
+                min(built.{{ at_column }}) as first_at,
+                max(built.{{ at_column }}) as last_at,
+                count(*) - count(built.{{ at_column }}) as undated_rows
+                {%- endif %}
+            from {{ this }} as built
+            group by built.{{ key_column }}
+        ) as spans
+        left join {{ dimension }} as current_members on spans.member_key = current_members.{{ dim_key }}
+        where
+            spans.member_key = '-1'
+            or current_members.{{ dim_key }} is null
+            {%- if at_column is not none %}
+            or spans.undated_rows > 0
+            or spans.first_at < current_members.valid_from
+            or spans.last_at >= current_members.valid_to
+            {%- endif %}
     ))
 {%- endmacro %}
 
