@@ -1,7 +1,21 @@
 -- Valid responses only: previews, tests and spam (Qualtrics Status 1, 2, 8, 9, 12, 17) are dropped here.
 -- Timestamps are converted from the export's time zone to UTC. Names, email, IP and free text stop here.
+-- Incremental: the responses with a version in a load batch not built yet are ranked again over all their versions and
+-- replaced (delete+insert on response_id). The latest version of such a response may be one no longer valid (a response
+-- later marked spam): it replaces the stored one, and the post-hook deletes it. A full build ranks every response and
+-- keeps the valid ones. The time-zone conversion, the costly part, runs once per new version instead of in every query.
+{{
+    config(
+        materialized='incremental',
+        unique_key='response_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        post_hook=["delete from {{ this }} where response_status not in {{ valid_survey_statuses() }}"]
+    )
+}}
+
 with source as (
-    select * from {{ source('surveys', 'surveys_responses') }}
+    {{ versions_of_keys_in_batches_not_built(source('surveys', 'surveys_responses'), ['response_id']) }}
 ),
 
 ranked as (
@@ -38,10 +52,14 @@ renamed as (
         case when q4_2 between 1 and 5 then q4_2 end as rating_delivery_speed,
         case when q4_3 between 1 and 5 then q4_3 end as rating_service_experience,
         case when q4_4 between 1 and 5 then q4_4 end as rating_value_for_money,
+        _batch_id,
         _loaded_at
     from ranked
-    where version_rank = 1
-        and status in ('0', '4', '16')
+    where
+        version_rank = 1
+        {%- if not is_incremental() %}
+            and status in {{ valid_survey_statuses() }}
+        {%- endif %}
 )
 
 select * from renamed
