@@ -23,3 +23,18 @@
         cast({{ safe_ratio('lines_with_exception', 'delivered_lines') }} as {{ type_double() }}) as exception_rate,
         delivered_lines < {{ var('small_sample_n') }} as is_small_sample
 {%- endmacro %}
+
+{#- One line per delivery: the line with the lowest line number of each delivery in `delivery_ids` (a select of one
+    column, delivery_id), from `relation` (delivery lines: delivery_id, delivery_line_no). A complaint or a survey names a
+    delivery, not a line: joined to every line of a delivery of several lines, it would be counted once per line. -#}
+{% macro first_line_of_deliveries(relation, delivery_ids) -%}
+    select numbered.*
+    from (
+        select
+            lines.*,
+            row_number() over (partition by lines.delivery_id order by lines.delivery_line_no) as line_rank
+        from {{ relation }} as lines
+        where lines.delivery_id in ({{ delivery_ids }})
+    ) as numbered
+    where numbered.line_rank = 1
+{%- endmacro %}

@@ -10,8 +10,12 @@ accounts as (
     select * from {{ ref('stg_crm__accounts') }}
 ),
 
+-- a case names a delivery, not a line: its product is that of the delivery's first line (one row per case)
 deliveries as (
-    select * from {{ ref('stg_erp__delivery_items') }}
+    {{ first_line_of_deliveries(
+        ref('stg_erp__delivery_items'),
+        'select complained.delivery_id from ' ~ ref('int_cases_pivoted_to_milestones') ~ ' as complained'
+    ) }}
 ),
 
 sla as (

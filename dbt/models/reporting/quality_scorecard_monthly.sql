@@ -40,6 +40,20 @@ surveys as (
     select * from {{ ref('fct_survey_responses') }}
 ),
 
+-- a complaint or a survey names a delivery, not a line: each is counted once, at the plant of the delivery's first line
+complained_deliveries as (
+    {{ first_line_of_deliveries(
+        ref('fct_shipments'), 'select complained.delivery_id from ' ~ ref('fct_complaints') ~ ' as complained'
+    ) }}
+),
+
+surveyed_deliveries as (
+    {{ first_line_of_deliveries(
+        ref('fct_shipments'),
+        'select surveyed.delivery_id from ' ~ ref('fct_survey_responses') ~ " as surveyed where surveyed.survey_type = 'post_delivery'"
+    ) }}
+),
+
 inspection as (
     select
         cast({{ dbt.date_trunc('month', 'lots.lot_created_date') }} as date) as month_start,
@@ -127,21 +141,21 @@ shipped as (
 complaint_counts as (
     select
         cast({{ dbt.date_trunc('month', 'complaints.received_date') }} as date) as month_start,
-        case when scopes.scope = 'all' then 'All' else shipments.plant_id end as plant_id,
+        case when scopes.scope = 'all' then 'All' else complained_deliveries.plant_id end as plant_id,
         sum(case when complaints.is_justified then 1 else 0 end) as justified_complaints,
         count(*) as all_complaints
     from complaints
     cross join scopes
-    left join shipments on complaints.delivery_id = shipments.delivery_id
+    left join complained_deliveries on complaints.delivery_id = complained_deliveries.delivery_id
     group by
         cast({{ dbt.date_trunc('month', 'complaints.received_date') }} as date),
-        case when scopes.scope = 'all' then 'All' else shipments.plant_id end
+        case when scopes.scope = 'all' then 'All' else complained_deliveries.plant_id end
 ),
 
 satisfaction as (
     select
         cast({{ dbt.date_trunc('month', 'surveys.response_date') }} as date) as month_start,
-        case when scopes.scope = 'all' then 'All' else shipments.plant_id end as plant_id,
+        case when scopes.scope = 'all' then 'All' else surveyed_deliveries.plant_id end as plant_id,
         count(surveys.nps_score) as nps_n,
         coalesce(sum(surveys.is_promoter), 0) as promoters,
         coalesce(sum(surveys.is_detractor), 0) as detractors,
@@ -149,11 +163,11 @@ satisfaction as (
         coalesce(sum(surveys.is_csat_satisfied), 0) as csat_satisfied
     from surveys
     cross join scopes
-    left join shipments on surveys.delivery_id = shipments.delivery_id
+    left join surveyed_deliveries on surveys.delivery_id = surveyed_deliveries.delivery_id
     where surveys.survey_type = 'post_delivery'
     group by
         cast({{ dbt.date_trunc('month', 'surveys.response_date') }} as date),
-        case when scopes.scope = 'all' then 'All' else shipments.plant_id end
+        case when scopes.scope = 'all' then 'All' else surveyed_deliveries.plant_id end
 ),
 
 spine as (
