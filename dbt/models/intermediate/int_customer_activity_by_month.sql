@@ -24,15 +24,25 @@ categories as (
     select * from {{ ref('seed_complaint_categories') }}
 ),
 
+-- an order counts in its month when one of its lines is not cancelled; its lines are summed per order first, so the
+-- month's orders are counted without a distinct count over every order line
+order_totals as (
+    select
+        order_id,
+        sum(net_amount) as revenue
+    from order_lines
+    where not is_cancelled
+    group by order_id
+),
+
 order_activity as (
     select
         orders.customer_id,
         cast({{ dbt.date_trunc('month', 'orders.order_date') }} as date) as month_start,
-        count(distinct orders.order_id) as orders,
-        sum(order_lines.net_amount) as revenue
+        count(*) as orders,
+        sum(order_totals.revenue) as revenue
     from orders
-    inner join order_lines on orders.order_id = order_lines.order_id
-    where not order_lines.is_cancelled
+    inner join order_totals on orders.order_id = order_totals.order_id
     group by orders.customer_id, cast({{ dbt.date_trunc('month', 'orders.order_date') }} as date)
 ),
 

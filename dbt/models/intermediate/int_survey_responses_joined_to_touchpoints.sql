@@ -19,14 +19,18 @@ customers as (
 ),
 
 -- one row per delivery: a delivery of several lines is as late as its latest line, and a response must
--- not count once per line
+-- not count once per line (only the surveyed deliveries: a few percent of all)
 deliveries as (
     select
-        delivery_id,
-        max(delivered_at) as delivered_at,
-        max(days_late) as days_late
-    from {{ ref('fct_shipments') }}
-    group by delivery_id
+        shipment_lines.delivery_id,
+        max(shipment_lines.delivered_at) as delivered_at,
+        max(shipment_lines.days_late) as days_late
+    from {{ ref('fct_shipments') }} as shipment_lines
+    where shipment_lines.delivery_id in (
+        select surveyed.delivery_id from {{ ref('fct_survey_responses') }} as surveyed
+        where surveyed.survey_type = 'post_delivery'
+    )
+    group by shipment_lines.delivery_id
 ),
 
 complaints as (

@@ -97,31 +97,65 @@ delivery as (
         case when scopes.scope = 'all' then 'All' else plant_id end
 ),
 
--- one row per month × plant × order, with the order's customer (one per customer, whatever its version): the
--- orders and the customers who ordered, the bases of complaints per 1000 orders and per customer, are counted
--- from these few million rows instead of every order line twice
+-- one row per month × plant × order (an order's lines from one plant count once), with the order's customer (one per
+-- customer, whatever its version): the orders and the customers who ordered, the bases of complaints per 1000 orders
+-- and per customer, are counted from these few million rows instead of every order line twice, and by distinct rows
+-- counted per group, not by distinct counts per group (which took half of this model's time at 10 M order lines)
 ordering as (
     select distinct
         cast({{ dbt.date_trunc('month', 'order_lines.order_date') }} as date) as month_start,
         order_lines.plant_id,
         order_lines.order_id,
-        customers.customer_id
+        order_lines.customer_key
     from order_lines
-    left join customers on order_lines.customer_key = customers.customer_key
     where not order_lines.is_cancelled
+),
+
+ordering_customers as (
+    select distinct
+        ordering.month_start,
+        ordering.plant_id,
+        customers.customer_id
+    from ordering
+    left join customers on ordering.customer_key = customers.customer_key
 ),
 
 orders as (
     select
-        ordering.month_start,
-        case when scopes.scope = 'all' then 'All' else ordering.plant_id end as plant_id,
-        count(distinct ordering.order_id) as orders,
-        count(distinct ordering.customer_id) as ordering_customers
-    from ordering
-    cross join scopes
-    group by
-        ordering.month_start,
-        case when scopes.scope = 'all' then 'All' else ordering.plant_id end
+        plant_orders.month_start,
+        plant_orders.plant_id,
+        plant_orders.orders,
+        plant_customers.ordering_customers
+    from (
+        select month_start, plant_id, count(*) as orders
+        from ordering
+        group by month_start, plant_id
+    ) as plant_orders
+    inner join (
+        select month_start, plant_id, count(customer_id) as ordering_customers
+        from ordering_customers
+        group by month_start, plant_id
+    ) as plant_customers
+        on
+            plant_orders.month_start = plant_customers.month_start
+            and coalesce(plant_orders.plant_id, 'Unknown') = coalesce(plant_customers.plant_id, 'Unknown')
+    union all
+    -- the company: an order or a customer with lines from several plants counts once
+    select
+        company_orders.month_start,
+        'All' as plant_id,
+        company_orders.orders,
+        company_customers.ordering_customers
+    from (
+        select month_start, count(*) as orders
+        from (select distinct month_start, order_id from ordering) as company_ordering
+        group by month_start
+    ) as company_orders
+    inner join (
+        select month_start, count(customer_id) as ordering_customers
+        from (select distinct month_start, customer_id from ordering_customers) as company_ordering_customers
+        group by month_start
+    ) as company_customers on company_orders.month_start = company_customers.month_start
 ),
 
 -- units leaving the plant in the month (goods issue): the base of complaints per million units
