@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import multiprocessing
 import os
 import re
 import subprocess
@@ -165,12 +166,31 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     return 0
 
 
-@contextmanager
-def demo_sources(home: Path) -> Iterator[Path]:
-    """Point the connectors at the simulated sources, serving the CRM API on 127.0.0.1 meanwhile."""
+def _serve_demo_apis(src: Path, token: str, fail_rate: float, conn: Any) -> None:
+    """The demo source systems' APIs, in a process of their own (see demo_sources); sends their URLs, or the error that
+    stopped them, and serves until the other end of `conn` is closed (the run ended, or its process died)."""
     from simulator.crm_server import start_in_thread
     from simulator.survey_server import start_in_thread as start_survey_api
 
+    try:
+        crm = start_in_thread(src / "crm", token=token, fail_rate=fail_rate)
+        # the surveys also as an API, for `kind: rest` in cqm.yml (the demo default reads the files)
+        surveys = start_survey_api(src / "surveys", token=token, fail_rate=fail_rate)
+    except Exception as exc:
+        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+        return
+    conn.send(("ok", crm.url, surveys.url))
+    with contextlib.suppress(EOFError, OSError):
+        conn.recv()
+
+
+@contextmanager
+def demo_sources(home: Path) -> Iterator[Path]:
+    """Point the connectors at the simulated sources, serving the CRM API on 127.0.0.1 meanwhile.
+
+    The APIs run in a process of their own, as a source system would: served from threads of the run's own process,
+    they competed for its interpreter lock with the run's threads, which made the CRM's extraction twice as slow.
+    """
     src = _sources_dir(home)
     if not (src / "crm").is_dir():
         raise CliError(
@@ -182,16 +202,31 @@ def demo_sources(home: Path) -> Iterator[Path]:
         if server_cfg.exists()
         else 0.0
     )
-    server = start_in_thread(src / "crm", token=DEMO_TOKEN, fail_rate=fail_rate)
-    # the surveys also as an API, for `kind: rest` in cqm.yml (the demo default reads the files)
-    survey_api = start_survey_api(src / "surveys", token=DEMO_TOKEN, fail_rate=fail_rate)
+    ctx = multiprocessing.get_context("spawn")
+    ours, theirs = ctx.Pipe()
+    server = ctx.Process(
+        target=_serve_demo_apis,
+        args=(src, DEMO_TOKEN, fail_rate, theirs),
+        name="cqm-demo-sources",
+        daemon=True,
+    )
+    server.start()
+    theirs.close()
+    try:
+        reply = ours.recv()
+    except EOFError:
+        reply = ("error", f"the process ended (exit code {server.exitcode})")
+    if reply[0] != "ok":
+        server.join(timeout=5)
+        raise CliError(f"the demo source APIs did not start: {reply[1]}")
+    _, crm_url, survey_url = reply
     env = {
-        "CQM_CRM_URL": server.url,
+        "CQM_CRM_URL": crm_url,
         "CQM_CRM_TOKEN": DEMO_TOKEN,
         "CQM_ERP_URL": f"sqlite:///{src / 'erp' / 'erp.sqlite'}",
         "CQM_LOGISTICS_DIR": str(src / "logistics" / "inbox"),
         "CQM_SURVEYS_DIR": str(src / "surveys"),
-        "CQM_SURVEYS_URL": survey_api.url,
+        "CQM_SURVEYS_URL": survey_url,
         "CQM_SURVEYS_TOKEN": DEMO_TOKEN,
     }
     old = {k: os.environ.get(k) for k in env}
@@ -199,9 +234,11 @@ def demo_sources(home: Path) -> Iterator[Path]:
     try:
         yield src
     finally:
-        for srv in (server, survey_api):
-            srv.shutdown()
-            srv.server_close()
+        ours.close()
+        server.join(timeout=5)
+        if server.is_alive():
+            server.terminate()
+            server.join(timeout=5)
         for k, v in old.items():
             if v is None:
                 os.environ.pop(k, None)

@@ -178,3 +178,27 @@ def test_dbt_errors_in_the_run_log_become_one_sentence(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert _dbt_error(log) == "dbt model fct_shipments: Binder Error: column x not found"
+
+
+def test_demo_sources_serve_from_a_process_of_their_own(tmp_path: Path) -> None:
+    """The simulated APIs run beside the pipeline's process, not in its threads, and stop with the context."""
+    import multiprocessing
+    import os
+
+    import httpx
+
+    from dagster_project.cli import demo_sources
+
+    (tmp_path / "warehouse" / "sources" / "crm").mkdir(parents=True)
+    (tmp_path / "warehouse" / "sources" / "surveys").mkdir()
+    before = os.environ.get("CQM_CRM_URL")
+    with demo_sources(tmp_path):
+        url = os.environ["CQM_CRM_URL"]
+        servers = [p for p in multiprocessing.active_children() if p.name == "cqm-demo-sources"]
+        assert len(servers) == 1 and servers[0].pid != os.getpid()
+        # alive and guarded: a request without the token is refused by the API, not by the network
+        assert httpx.get(f"{url}/services/data/v59.0/query", timeout=10).status_code == 401
+    assert os.environ.get("CQM_CRM_URL") == before
+    assert not [p for p in multiprocessing.active_children() if p.name == "cqm-demo-sources"]
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"{url}/services/data/v59.0/query", timeout=5)
