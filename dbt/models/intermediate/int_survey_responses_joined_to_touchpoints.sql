@@ -26,10 +26,12 @@ deliveries as (
         max(shipment_lines.delivered_at) as delivered_at,
         max(shipment_lines.days_late) as days_late
     from {{ ref('fct_shipments') }} as shipment_lines
-    where shipment_lines.delivery_id in (
-        select surveyed.delivery_id from {{ ref('fct_survey_responses') }} as surveyed
-        where surveyed.survey_type = 'post_delivery'
-    )
+    where
+        shipment_lines.delivery_id in (
+            select surveyed.delivery_id
+            from {{ ref('fct_survey_responses') }} as surveyed
+            where surveyed.survey_type = 'post_delivery'
+        )
     group by shipment_lines.delivery_id
 ),
 

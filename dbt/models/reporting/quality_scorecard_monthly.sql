@@ -120,42 +120,74 @@ ordering_customers as (
     left join customers on ordering.customer_key = customers.customer_key
 ),
 
+plant_orders as (
+    select
+        month_start,
+        plant_id,
+        count(*) as orders
+    from ordering
+    group by month_start, plant_id
+),
+
+plant_customers as (
+    select
+        month_start,
+        plant_id,
+        count(customer_id) as ordering_customers
+    from ordering_customers
+    group by month_start, plant_id
+),
+
+-- the company: an order or a customer with lines from several plants counts once
+company_ordering as (
+    select distinct
+        month_start,
+        order_id
+    from ordering
+),
+
+company_ordering_customers as (
+    select distinct
+        month_start,
+        customer_id
+    from ordering_customers
+),
+
+company_orders as (
+    select
+        month_start,
+        count(*) as orders
+    from company_ordering
+    group by month_start
+),
+
+company_customers as (
+    select
+        month_start,
+        count(customer_id) as ordering_customers
+    from company_ordering_customers
+    group by month_start
+),
+
 orders as (
     select
         plant_orders.month_start,
         plant_orders.plant_id,
         plant_orders.orders,
         plant_customers.ordering_customers
-    from (
-        select month_start, plant_id, count(*) as orders
-        from ordering
-        group by month_start, plant_id
-    ) as plant_orders
-    inner join (
-        select month_start, plant_id, count(customer_id) as ordering_customers
-        from ordering_customers
-        group by month_start, plant_id
-    ) as plant_customers
+    from plant_orders
+    inner join plant_customers
         on
             plant_orders.month_start = plant_customers.month_start
             and coalesce(plant_orders.plant_id, 'Unknown') = coalesce(plant_customers.plant_id, 'Unknown')
     union all
-    -- the company: an order or a customer with lines from several plants counts once
     select
         company_orders.month_start,
         'All' as plant_id,
         company_orders.orders,
         company_customers.ordering_customers
-    from (
-        select month_start, count(*) as orders
-        from (select distinct month_start, order_id from ordering) as company_ordering
-        group by month_start
-    ) as company_orders
-    inner join (
-        select month_start, count(customer_id) as ordering_customers
-        from (select distinct month_start, customer_id from ordering_customers) as company_ordering_customers
-        group by month_start
-    ) as company_customers on company_orders.month_start = company_customers.month_start
+    from company_orders
+    inner join company_customers on company_orders.month_start = company_customers.month_start
 ),
 
 -- units leaving the plant in the month (goods issue): the base of complaints per million units
