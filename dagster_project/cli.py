@@ -189,7 +189,8 @@ def demo_sources(home: Path) -> Iterator[Path]:
     """Point the connectors at the simulated sources, serving the CRM API on 127.0.0.1 meanwhile.
 
     The APIs run in a process of their own, as a source system would: served from threads of the run's own process,
-    they competed for its interpreter lock with the run's threads, which made the CRM's extraction twice as slow.
+    they competed for its interpreter lock with the run's threads (the Great Expectations import beside the CRM's
+    extraction made it about a second slower at 10 M order lines).
     """
     src = _sources_dir(home)
     if not (src / "crm").is_dir():
