@@ -167,19 +167,28 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 
 def _serve_demo_apis(src: Path, token: str, fail_rate: float, conn: Any) -> None:
-    """The demo source systems' APIs, in a process of their own (see demo_sources); sends their URLs, or the error that
-    stopped them, and serves until the other end of `conn` is closed (the run ended, or its process died)."""
-    from simulator.crm_server import start_in_thread
-    from simulator.survey_server import start_in_thread as start_survey_api
+    """The demo source systems' APIs, in a process of their own (see demo_sources). Sends their URLs as soon as they
+    listen, or the error that stopped them; then reads their files, sends the error if that fails, and serves until
+    the other end of `conn` is closed (the run ended, or its process died)."""
+    from simulator.crm_server import CrmServer
+    from simulator.survey_server import SurveyServer
 
     try:
-        crm = start_in_thread(src / "crm", token=token, fail_rate=fail_rate)
+        crm = CrmServer(src / "crm", token=token, fail_rate=fail_rate, defer_load=True)
         # the surveys also as an API, for `kind: rest` in cqm.yml (the demo default reads the files)
-        surveys = start_survey_api(src / "surveys", token=token, fail_rate=fail_rate)
+        surveys = SurveyServer(src / "surveys", token=token, fail_rate=fail_rate, defer_load=True)
     except Exception as exc:
         conn.send(("error", f"{type(exc).__name__}: {exc}"))
         return
+    for server in (crm, surveys):
+        threading.Thread(target=server.serve_forever, name=server.thread_name, daemon=True).start()
     conn.send(("ok", crm.url, surveys.url))
+    # the run starts (Dagster, the definitions) while the CRM's records are indexed: at 10 M order lines that
+    # took 3-5 s before the run could begin; a request that comes first waits for it
+    for name, server in (("CRM", crm), ("survey", surveys)):
+        error = server.load_files()
+        if error is not None:
+            conn.send(("error", f"the {name} API: {error}"))
     with contextlib.suppress(EOFError, OSError):
         conn.recv()
 
@@ -234,6 +243,14 @@ def demo_sources(home: Path) -> Iterator[Path]:
     os.environ.update(env)
     try:
         yield src
+    except Exception:
+        # an API that could not read its files answered every request with that error: name it as the cause
+        late = None
+        with contextlib.suppress(EOFError, OSError):
+            late = ours.recv() if ours.poll() else None
+        if late is not None and late[0] == "error":
+            raise CliError(f"the demo source APIs did not start: {late[1]}") from None
+        raise
     finally:
         ours.close()
         server.join(timeout=5)

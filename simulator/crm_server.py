@@ -52,9 +52,15 @@ def _index(path: Path) -> tuple[pl.Series, array[int]]:
             at += len(raw)
     if not starts:
         return pl.Series("stamp", [], dtype=pl.String), starts
-    frame = pl.read_ndjson(
-        path, schema={"Id": pl.String, "SystemModstamp": pl.String, "CreatedDate": pl.String}
-    )
+    try:
+        frame = pl.read_ndjson(
+            path, schema={"Id": pl.String, "SystemModstamp": pl.String, "CreatedDate": pl.String}
+        )
+    except pl.exceptions.PolarsError as exc:
+        lines = str(exc).strip().splitlines()
+        raise ValueError(
+            f"{path}: not one JSON record per line ({lines[0] if lines else exc})"
+        ) from exc
     if frame.height != len(starts):
         raise ValueError(f"{path}: {frame.height} records on {len(starts)} lines")
     keyed = frame.select(

@@ -53,6 +53,11 @@ class DemoApiHandler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         srv = self.server
+        # a server started before its files were read answers once they are (requests wait meanwhile)
+        srv.loaded.wait()
+        if srv.load_error is not None:
+            self.error(500, f"the simulated API could not read its files: {srv.load_error}")
+            return
         with srv.lock:
             srv.request_count += 1
             self.request_no = srv.request_count
@@ -68,7 +73,11 @@ class DemoApiHandler(BaseHTTPRequestHandler):
 
 
 class DemoApiServer(ThreadingHTTPServer):
-    """One simulated API over the files in `root`; `load` reads them into `self.data`."""
+    """One simulated API over the files in `root`; `load` reads them into `self.data`.
+
+    With `defer_load`, the server listens at once and reads its files when `load_files` is called: its address is
+    known, and can be handed out, while it reads (seconds at 10 M order lines).
+    """
 
     daemon_threads = True
     handler: type[DemoApiHandler] = DemoApiHandler
@@ -81,9 +90,16 @@ class DemoApiServer(ThreadingHTTPServer):
         token: str = "demo-token",
         fail_rate: float = 0.0,
         seed: int = 0,
+        *,
+        defer_load: bool = False,
     ) -> None:
         super().__init__(("127.0.0.1", port), self.handler)
-        self.data = self.load(root)
+        self.root = root
+        self.loaded = threading.Event()
+        self.load_error: str | None = None
+        if not defer_load:
+            self.data = self.load(root)
+            self.loaded.set()
         self.token = token
         self.fail_rate = fail_rate
         self.rng = random.Random(seed)
@@ -92,6 +108,17 @@ class DemoApiServer(ThreadingHTTPServer):
 
     def load(self, root: Path) -> Any:
         raise NotImplementedError
+
+    def load_files(self) -> str | None:
+        """Read the files of a server made with `defer_load`; the error, in one line, when they cannot be read
+        (requests are then answered with it, as HTTP 500)."""
+        try:
+            self.data = self.load(self.root)
+        except Exception as exc:
+            self.load_error = f"{type(exc).__name__}: {exc}"
+        finally:
+            self.loaded.set()
+        return self.load_error
 
     @property
     def url(self) -> str:

@@ -202,3 +202,30 @@ def test_demo_sources_serve_from_a_process_of_their_own(tmp_path: Path) -> None:
     assert not [p for p in multiprocessing.active_children() if p.name == "cqm-demo-sources"]
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"{url}/services/data/v59.0/query", timeout=5)
+
+
+def test_demo_sources_name_the_files_an_api_could_not_read(tmp_path: Path) -> None:
+    """The APIs listen before they read their files (the run starts meanwhile); files they cannot read are answered
+    with the error, and a run that fails is reported with it."""
+    import os
+
+    import httpx
+
+    from dagster_project.cli import CliError, demo_sources
+
+    crm = tmp_path / "warehouse" / "sources" / "crm"
+    crm.mkdir(parents=True)
+    (tmp_path / "warehouse" / "sources" / "surveys").mkdir()
+    (crm / "Account.jsonl").write_text('{"Id": "001A", "SystemModstamp": \n', encoding="utf-8")
+    with (
+        pytest.raises(CliError, match=r"did not start: the CRM API: .*Account\.jsonl"),
+        demo_sources(tmp_path),
+    ):
+        response = httpx.get(
+            f"{os.environ['CQM_CRM_URL']}/services/data/v59.0/query",
+            headers={"Authorization": "Bearer demo-token"},
+            timeout=30,
+        )
+        assert response.status_code == 500
+        assert "could not read its files" in response.text
+        raise RuntimeError("crm: HTTP 500")
