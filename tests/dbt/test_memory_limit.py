@@ -1,4 +1,4 @@
-"""dbt's DuckDB connection is bounded at 3 GB unless CQM_DUCKDB_MEMORY_LIMIT sets another limit (-1: DuckDB's default,
+"""dbt's DuckDB connection is bounded at 2.5 GB unless CQM_DUCKDB_MEMORY_LIMIT sets another limit (-1: DuckDB's default,
 80 % of RAM). Past the limit DuckDB spills to disk; the models are written so that it can (docs/benchmarks.md)."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ def test_dbt_connection_memory_limit_is_bounded_unless_set(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("CQM_DUCKDB_MEMORY_LIMIT", raising=False)
-    assert str(reported_memory_limit("3GB")) in _dbt_memory_limit(tmp_path / "a", {})
+    assert str(reported_memory_limit("2500MB")) in _dbt_memory_limit(tmp_path / "a", {})
     assert str(reported_memory_limit("1GB")) in _dbt_memory_limit(
         tmp_path / "b", {"CQM_DUCKDB_MEMORY_LIMIT": "1GB"}
     )
