@@ -6,7 +6,7 @@ memory then stayed through the dbt build, which runs beside it in its own proces
 (docs/benchmarks.md). A child process gives all of it back when it exits.
 
 A child that dies without an exception (killed by the kernel's out-of-memory killer, say) is reported as one
-sentence naming its source and how it ended, not as the process pool's "terminated abruptly".
+sentence naming its source and how it ended.
 
 The child is spawned (a fresh interpreter; about a second to import duckdb and polars): a fork of the run's
 process would copy its threads' locks, and children forked by a fork server are not the run's children, so
@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import importlib
 import multiprocessing
+import pickle
 import signal
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+import traceback
 from pathlib import Path
 from typing import Any
 
@@ -35,19 +35,49 @@ class ExtractionCrashed(RuntimeError):
 def land_in_child(extract: str, build_path: str | Path, *args: Any) -> dict[str, LoadResult]:
     """`extract` names a function 'module:function' called as function(conn, *args) in a child process, with
     conn a landing connection to the build file; returns its result. The caller must not hold a connection
-    to the build file meanwhile (DuckDB allows one writing process)."""
-    with ProcessPoolExecutor(
-        max_workers=1, mp_context=multiprocessing.get_context("spawn")
-    ) as pool:
-        future = pool.submit(_land, extract, str(build_path), args)
-        children = list(getattr(pool, "_processes", {}).values())  # started by submit
+    to the build file meanwhile (DuckDB allows one writing process).
+
+    The child is this process's own, joined here, so how it ended is known when it sends nothing: a process pool
+    reaped its dead worker in a thread of its own, and about one time in ten the exit code was not known yet when
+    the error was worded (a child killed by the kernel was reported as "ended without a result")."""
+    ctx = multiprocessing.get_context("spawn")
+    ours, theirs = ctx.Pipe(duplex=False)
+    child = ctx.Process(
+        target=_child, args=(extract, str(build_path), args, theirs), name="cqm-extract"
+    )
+    child.start()
+    theirs.close()
+    try:
         try:
-            return future.result()
-        except BrokenProcessPool:
-            for child in children:
-                child.join(timeout=5)
-            codes = [c.exitcode for c in children if c.exitcode not in (None, 0)]
-            raise ExtractionCrashed(_crash_message(extract, codes[0] if codes else None)) from None
+            kind, value = ours.recv()
+        except EOFError:
+            child.join(timeout=30)
+            raise ExtractionCrashed(_crash_message(extract, child.exitcode)) from None
+        child.join(timeout=30)
+    finally:
+        ours.close()
+        if child.is_alive():  # interrupted (Ctrl-C), or a child that did not end after sending
+            child.terminate()
+            child.join(timeout=5)
+    if kind == "error":
+        raise value
+    result: dict[str, LoadResult] = value
+    return result
+
+
+def _child(extract: str, build_path: str, args: tuple[Any, ...], conn: Any) -> None:
+    try:
+        reply: tuple[str, Any] = ("ok", _land(extract, build_path, args))
+    except BaseException as exc:
+        # the traceback does not cross the process boundary; it goes with the exception as a note
+        exc.add_note("in the extraction process:\n" + traceback.format_exc().rstrip())
+        reply = ("error", exc)
+    try:
+        conn.send(reply)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        # an exception that does not pickle crosses as its message
+        conn.send(("error", RuntimeError(f"{type(reply[1]).__name__}: {reply[1]}")))
+    conn.close()
 
 
 def _crash_message(extract: str, exitcode: int | None) -> str:

@@ -59,8 +59,10 @@ def test_the_child_lands_in_the_build_file_and_returns_its_result(tmp_path: Path
 
 def test_the_childs_error_is_raised_here_with_its_message(tmp_path: Path) -> None:
     message = "surveys: post_delivery.csv row 7: column nps_score missing"
-    with pytest.raises(ContractError, match=message):
+    with pytest.raises(ContractError, match=message) as raised:
         land_in_child(f"{__name__}:refuse", tmp_path / "cqm.duckdb", message)
+    # where it was raised, for a traceback (CQM_DEBUG=1, the Dagster UI)
+    assert any("in refuse" in note for note in getattr(raised.value, "__notes__", []))
 
 
 def test_the_childs_cpu_time_is_counted_as_this_processs_childrens(tmp_path: Path) -> None:
