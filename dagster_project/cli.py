@@ -170,18 +170,18 @@ def _serve_demo_apis(src: Path, token: str, fail_rate: float, conn: Any) -> None
     """The demo source systems' APIs, in a process of their own (see demo_sources). Sends their URLs as soon as they
     listen, or the error that stopped them; then reads their files, sends the error if that fails, and serves until
     the other end of `conn` is closed (the run ended, or its process died)."""
-    from simulator.crm_server import CrmServer
-    from simulator.survey_server import SurveyServer
+    from simulator.crm_server import start_in_thread
+    from simulator.survey_server import start_in_thread as start_survey_api
 
     try:
-        crm = CrmServer(src / "crm", token=token, fail_rate=fail_rate, defer_load=True)
+        crm = start_in_thread(src / "crm", token=token, fail_rate=fail_rate, defer_load=True)
         # the surveys also as an API, for `kind: rest` in cqm.yml (the demo default reads the files)
-        surveys = SurveyServer(src / "surveys", token=token, fail_rate=fail_rate, defer_load=True)
+        surveys = start_survey_api(
+            src / "surveys", token=token, fail_rate=fail_rate, defer_load=True
+        )
     except Exception as exc:
         conn.send(("error", f"{type(exc).__name__}: {exc}"))
         return
-    for server in (crm, surveys):
-        threading.Thread(target=server.serve_forever, name=server.thread_name, daemon=True).start()
     conn.send(("ok", crm.url, surveys.url))
     # the run starts (Dagster, the definitions) while the CRM's records are indexed: at 10 M order lines the run
     # waited 2.2-2.8 s for it before it could begin; a request that comes first waits for it

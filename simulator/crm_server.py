@@ -170,9 +170,13 @@ class CrmServer(DemoApiServer):
 
 
 def start_in_thread(
-    root: Path, token: str = "demo-token", fail_rate: float = 0.0, port: int = 0
+    root: Path,
+    token: str = "demo-token",
+    fail_rate: float = 0.0,
+    port: int = 0,
+    defer_load: bool = False,
 ) -> CrmServer:
-    return start_server(CrmServer, root, token, fail_rate, port)
+    return start_server(CrmServer, root, token, fail_rate, port, defer_load)
 
 
 def main() -> None:

@@ -128,8 +128,15 @@ class DemoApiServer(ThreadingHTTPServer):
 S = TypeVar("S", bound=DemoApiServer)
 
 
-def start_in_thread(server_cls: type[S], root: Path, token: str, fail_rate: float, port: int) -> S:
-    server = server_cls(root, port=port, token=token, fail_rate=fail_rate)
+def start_in_thread(
+    server_cls: type[S],
+    root: Path,
+    token: str,
+    fail_rate: float,
+    port: int,
+    defer_load: bool = False,
+) -> S:
+    server = server_cls(root, port=port, token=token, fail_rate=fail_rate, defer_load=defer_load)
     threading.Thread(target=server.serve_forever, name=server.thread_name, daemon=True).start()
     return server
 

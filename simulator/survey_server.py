@@ -210,9 +210,13 @@ class SurveyServer(DemoApiServer):
 
 
 def start_in_thread(
-    root: Path, token: str = "demo-token", fail_rate: float = 0.0, port: int = 0
+    root: Path,
+    token: str = "demo-token",
+    fail_rate: float = 0.0,
+    port: int = 0,
+    defer_load: bool = False,
 ) -> SurveyServer:
-    return start_server(SurveyServer, root, token, fail_rate, port)
+    return start_server(SurveyServer, root, token, fail_rate, port, defer_load)
 
 
 def main() -> None:
