@@ -432,6 +432,8 @@ def _dbt_error(log_path: Path) -> str | None:
 
 
 def _failure_reason(ev: Any, log_path: Path) -> str | None:
+    from dagster_project.progress import error_line
+
     if (
         ev.event_type_value == "ASSET_CHECK_EVALUATION"
         and not getattr(ev.event_specific_data, "passed", True)
@@ -449,8 +451,7 @@ def _failure_reason(ev: Any, log_path: Path) -> str | None:
     err = getattr(ev.event_specific_data, "error", None)
     while err is not None and getattr(err, "cause", None) is not None:
         err = err.cause  # the innermost error says what actually went wrong
-    msg = (getattr(err, "message", "") or "").strip().splitlines()
-    return f"{ev.step_key}: {msg[0] if msg else 'failed'}"
+    return f"{ev.step_key}: {error_line(getattr(err, 'message', None))}"
 
 
 def print_kpis(home: Path) -> None:

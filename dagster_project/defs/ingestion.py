@@ -1,11 +1,12 @@
-"""Extract assets: one multi-asset per source, landing raw.<table>. Wiring only: the work is in ingestion/."""
+"""Extract assets: one multi-asset over every source's raw.<table>, the sources landing side by side. Wiring only:
+the work is in ingestion/."""
 
-from __future__ import annotations
-
+import traceback
 from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
+from dagster import AssetExecutionContext
 
 from dagster_project.resources import (
     CrmSource,
@@ -15,7 +16,7 @@ from dagster_project.resources import (
     WarehouseResource,
 )
 from ingestion.common.contract import ContractError, contracts_for
-from ingestion.common.isolated import ExtractionCrashed, land_in_child
+from ingestion.common.isolated import Extraction, ExtractionCrashed, land_sources_in_child
 from ingestion.common.landing import LoadResult
 
 POOL = "duckdb_build"
@@ -35,8 +36,16 @@ def raw_specs(source: str, kind: str) -> list[dg.AssetSpec]:
     ]
 
 
-def _results(results: dict[str, LoadResult]) -> Iterator[dg.MaterializeResult]:
+# source -> the kind of system it is read from (the raw assets' kinds, for the asset graph)
+SOURCE_KINDS = {"crm": "rest", "erp": "sql", "logistics": "csv", "surveys": "csv"}
+
+
+def _results(
+    results: dict[str, LoadResult], selected: set[str], seconds: float
+) -> Iterator[dg.MaterializeResult]:
     for table, r in results.items():
+        if table not in selected:
+            continue
         yield dg.MaterializeResult(
             asset_key=["raw", table],
             metadata={
@@ -46,98 +55,138 @@ def _results(results: dict[str, LoadResult]) -> Iterator[dg.MaterializeResult]:
                 "rows_quarantined": r.rows_quarantined,
                 "files": len(r.files),
                 "extra_columns": ", ".join(r.extra_columns) or "none",
+                # the whole source's extraction, which lands its tables together
+                "source_seconds": round(seconds, 1),
             },
         )
 
 
-def _land(extract: str, warehouse: WarehouseResource, *args: object) -> dict[str, LoadResult]:
-    """Run a source's extract function in a child process (ingestion/common/isolated.py): its memory goes
-    back to the system when it ends instead of staying with the run's process through the dbt build."""
-    warehouse.warehouse_dir.mkdir(parents=True, exist_ok=True)
-    try:
-        return land_in_child(extract, warehouse.build_path, *args)
-    except ExtractionCrashed as exc:
-        # killed, most likely for memory: running it again at once would meet the same end
-        raise _fail(exc) from exc
+def _tables(source: str) -> set[str]:
+    return {c.table for c in contracts_for(source)}
 
 
-def _fail(exc: Exception) -> dg.Failure:
-    return dg.Failure(description=str(exc), allow_retries=False)
+def _only(source: str, streams: dict[str, str], selected: set[str]) -> list[str] | None:
+    """The streams (objects, tables) of the source's selected raw tables; None when all are selected."""
+    if _tables(source) <= selected:
+        return None
+    return [stream for stream, landed in streams.items() if landed in selected]
 
 
-@dg.multi_asset(specs=raw_specs("crm", "rest"), name="extract_crm", pool=POOL, retry_policy=RETRY)
-def extract_crm(warehouse: WarehouseResource, crm: CrmSource) -> Iterator[dg.MaterializeResult]:
-    from ingestion.crm.extract import CrmError
-    from ingestion.crm.files import CrmFilesError
+def _crm(crm: CrmSource, selected: set[str]) -> Extraction:
+    from ingestion.crm import settings
 
-    try:
-        if crm.kind == "files":
-            results = _land("ingestion.crm.files:extract", warehouse, Path(crm.path))
-        else:
-            results = _land("ingestion.crm.extract:extract", warehouse, crm.base_url, crm.token)
-    except (ContractError, CrmFilesError) as exc:
-        raise _fail(exc) from exc
-    except CrmError as exc:
-        raise dg.Failure(description=str(exc)) from exc
-    yield from _results(results)
+    only = _only("crm", settings.STREAMS, selected)
+    kwargs = {} if only is None else {"objects": only}
+    if crm.kind == "files":
+        return Extraction("crm", "ingestion.crm.files:extract", (Path(crm.path),), kwargs)
+    return Extraction("crm", "ingestion.crm.extract:extract", (crm.base_url, crm.token), kwargs)
 
 
-@dg.multi_asset(specs=raw_specs("erp", "sql"), name="extract_erp", pool=POOL, retry_policy=RETRY)
-def extract_erp(warehouse: WarehouseResource, erp: ErpSource) -> Iterator[dg.MaterializeResult]:
-    from ingestion.erp.extract import ErpError
+def _erp(erp: ErpSource, selected: set[str]) -> Extraction:
+    from ingestion.erp import settings
 
-    try:
-        results = _land("ingestion.erp.extract:extract", warehouse, erp.url)
-    except ContractError as exc:
-        raise _fail(exc) from exc
-    except ErpError as exc:
-        raise dg.Failure(description=str(exc)) from exc
-    yield from _results(results)
+    only = _only("erp", settings.TABLES, selected)
+    kwargs = {} if only is None else {"tables": only}
+    return Extraction("erp", "ingestion.erp.extract:extract", (erp.url,), kwargs)
 
 
-@dg.multi_asset(
-    specs=raw_specs("logistics", "csv"), name="extract_logistics", pool=POOL, retry_policy=RETRY
-)
-def extract_logistics(
-    warehouse: WarehouseResource, logistics_inbox: FolderSource
-) -> Iterator[dg.MaterializeResult]:
-    from ingestion.logistics.extract import LogisticsError
+def _logistics(inbox: FolderSource) -> Extraction:
+    return Extraction("logistics", "ingestion.logistics.extract:extract", (Path(inbox.path),))
 
-    try:
-        results = _land(
-            "ingestion.logistics.extract:extract", warehouse, Path(logistics_inbox.path)
+
+def _surveys(exports: FolderSource) -> Extraction:
+    if isinstance(exports, SurveySource) and exports.kind == "rest":
+        return Extraction(
+            "surveys", "ingestion.surveys.rest:extract", (exports.base_url, exports.token)
         )
-    except (ContractError, LogisticsError) as exc:
-        raise _fail(exc) from exc
-    yield from _results(results)
+    return Extraction("surveys", "ingestion.surveys.extract:extract", (Path(exports.path),))
 
 
-@dg.multi_asset(
-    specs=raw_specs("surveys", "csv"), name="extract_surveys", pool=POOL, retry_policy=RETRY
-)
-def extract_surveys(
-    warehouse: WarehouseResource, survey_exports: FolderSource
-) -> Iterator[dg.MaterializeResult]:
-    from ingestion.surveys.extract import SurveyError
+def _retryable(exc: BaseException) -> bool:
+    """A source that did not answer may answer a moment later; bad data or a missing folder will not change."""
+    from ingestion.crm.extract import CrmError
+    from ingestion.erp.extract import ErpError
     from ingestion.surveys.rest import SurveyApiError
 
+    return isinstance(exc, CrmError | ErpError | SurveyApiError)
+
+
+def _expected(exc: BaseException) -> bool:
+    """The errors a source reports in a sentence of its own (its name, the file and row, the fix)."""
+    from ingestion.crm.files import CrmFilesError
+    from ingestion.logistics.extract import LogisticsError
+    from ingestion.surveys.extract import SurveyError
+
+    return _retryable(exc) or isinstance(
+        exc, ContractError | CrmFilesError | LogisticsError | SurveyError | ExtractionCrashed
+    )
+
+
+def _sentence(source: str, exc: BaseException) -> str:
+    text = str(exc)
+    return text if text.startswith(f"{source}:") else f"{source}: {text}"
+
+
+@dg.multi_asset(
+    specs=[spec for source, kind in SOURCE_KINDS.items() for spec in raw_specs(source, kind)],
+    name="extract_sources",
+    pool=POOL,
+    retry_policy=RETRY,
+    can_subset=True,
+)
+def extract_sources(
+    context: AssetExecutionContext,
+    warehouse: WarehouseResource,
+    crm: CrmSource,
+    erp: ErpSource,
+    logistics_inbox: FolderSource,
+    survey_exports: FolderSource,
+) -> Iterator[dg.MaterializeResult]:
+    """Every selected source, side by side in one child process (ingestion/common/isolated.py): its memory goes
+    back to the system when it ends instead of staying with the run's process through the dbt build.
+
+    A source that fails fails the step after the others have landed and been recorded, with one line per failed
+    source. The step is retried (RETRY) only when every failure is a source that did not answer; a retry lands
+    the sources that succeeded again, which finds nothing new."""
+    selected = {key.path[-1] for key in context.selected_asset_keys}
+    plan = {
+        "crm": lambda: _crm(crm, selected),
+        "erp": lambda: _erp(erp, selected),
+        "logistics": lambda: _logistics(logistics_inbox),
+        "surveys": lambda: _surveys(survey_exports),
+    }
+    jobs = [make() for source, make in plan.items() if _tables(source) & selected]
+    warehouse.warehouse_dir.mkdir(parents=True, exist_ok=True)
     try:
-        if isinstance(survey_exports, SurveySource) and survey_exports.kind == "rest":
-            results = _land(
-                "ingestion.surveys.rest:extract",
-                warehouse,
-                survey_exports.base_url,
-                survey_exports.token,
-            )
+        landed = land_sources_in_child(jobs, warehouse.build_path)
+    except ExtractionCrashed as exc:
+        # killed, most likely for memory: running it again at once would meet the same end
+        raise dg.Failure(description=str(exc), allow_retries=False) from exc
+    failed: dict[str, BaseException] = {}
+    for source, one in landed.items():
+        if one.error is not None:
+            failed[source] = one.error
+            context.log.info(f"{source}: failed after {one.seconds:.1f} s")
         else:
-            results = _land(
-                "ingestion.surveys.extract:extract", warehouse, Path(survey_exports.path)
-            )
-    except (ContractError, SurveyError) as exc:
-        raise _fail(exc) from exc
-    except SurveyApiError as exc:
-        raise dg.Failure(description=str(exc)) from exc
-    yield from _results(results)
+            rows = sum(r.rows_landed for r in one.results.values())
+            context.log.info(f"{source}: {rows:,} rows landed in {one.seconds:.1f} s")
+            yield from _results(one.results, selected, one.seconds)
+    if not failed:
+        return
+    first = next(iter(failed.values()))
+    if len(failed) == 1 and not _expected(first):
+        raise first  # a bug, not the data: its own traceback
+    retry = all(_retryable(e) for e in failed.values())
+    if len(failed) == 1:
+        raise dg.Failure(
+            description=_sentence(*next(iter(failed.items()))), allow_retries=retry
+        ) from first
+    # several: one line naming each, and each one's own error (with the child's traceback) in the log
+    for error in failed.values():
+        context.log.error("".join(traceback.format_exception(error)).rstrip())
+    raise dg.Failure(
+        description="; ".join(_sentence(s, e) for s, e in failed.items()), allow_retries=retry
+    )
 
 
-ASSETS = [extract_crm, extract_erp, extract_logistics, extract_surveys]
+ASSETS = [extract_sources]

@@ -23,11 +23,16 @@ class CrmFilesError(RuntimeError):
     pass
 
 
-def extract(conn: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, LoadResult]:
+def extract(
+    conn: duckdb.DuckDBPyConnection, folder: Path, *, objects: list[str] | None = None
+) -> dict[str, LoadResult]:
+    """Land every CRM object's new export files (or those of `objects`); returns a LoadResult per landed table."""
     if not folder.is_dir():
         raise CrmFilesError(f"crm: export folder {folder} does not exist")
     results: dict[str, LoadResult] = {}
     for obj, table in settings.STREAMS.items():
+        if objects is not None and obj not in objects:
+            continue
         contract = load_contract("crm", table)
         total = LoadResult(table=table)
         batch = new_batch_id()

@@ -256,13 +256,14 @@ def test_missing_column_fails_only_its_source_in_dagster(tmp_path: Path) -> None
         server.server_close()
     assert not result.success
     failures = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
-    assert [e.step_key for e in failures] == ["extract_surveys"]
+    # the sources land side by side in one step: it fails, once (a bad file is not retried), naming the source
+    assert [e.step_key for e in failures] == ["extract_sources"]
+    assert "STEP_UP_FOR_RETRY" not in [e.event_type_value for e in result.all_events]
     message = failures[0].step_failure_data.error.message  # type: ignore[union-attr]
-    assert "file post_case.csv has no column 'ResponseId'" in message
+    assert "surveys: " in message and "file post_case.csv has no column 'ResponseId'" in message
+    # the other sources landed, and are recorded as materialized
     landed = {
-        m.asset_key.path[-1]
-        for m in result.asset_materializations_for_node("extract_erp")
-        + result.asset_materializations_for_node("extract_logistics")
-        + result.asset_materializations_for_node("extract_crm")
+        m.asset_key.path[-1] for m in result.asset_materializations_for_node("extract_sources")
     }
     assert {"erp_vbap", "logistics_tracking_events", "crm_cases"} <= landed
+    assert not any(t.startswith("surveys_") for t in landed)
