@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 import time
 from pathlib import Path
 
@@ -49,6 +50,18 @@ def refuse(conn: duckdb.DuckDBPyConnection, message: str) -> dict[str, LoadResul
     raise ContractError(message)
 
 
+class Unpicklable(Exception):
+    """An error holding something that cannot cross a process boundary."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.lock = threading.Lock()
+
+
+def refuse_unpicklably(conn: duckdb.DuckDBPyConnection, message: str) -> dict[str, LoadResult]:
+    raise Unpicklable(message)
+
+
 def test_the_child_lands_in_the_build_file_and_returns_its_result(tmp_path: Path) -> None:
     db = tmp_path / "cqm.duckdb"
     results = land_in_child(f"{__name__}:land_rows", db, 1234)
@@ -68,6 +81,13 @@ def test_the_childs_error_is_raised_here_with_its_message(tmp_path: Path) -> Non
         land_in_child(f"{__name__}:refuse", tmp_path / "cqm.duckdb", message)
     # where it was raised, for a traceback (CQM_DEBUG=1, the Dagster UI)
     assert any("in refuse" in note for note in getattr(raised.value, "__notes__", []))
+
+
+def test_an_error_that_cannot_cross_comes_back_as_its_message(tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError, match=r"^Unpicklable: carrier file 7 is not UTF-8$"):
+        land_in_child(
+            f"{__name__}:refuse_unpicklably", tmp_path / "cqm.duckdb", "carrier file 7 is not UTF-8"
+        )
 
 
 def test_the_childs_cpu_time_is_counted_as_this_processs_childrens(tmp_path: Path) -> None:
