@@ -1,6 +1,7 @@
 """Extract assets: one multi-asset over every source's raw.<table>, the sources landing side by side. Wiring only:
 the work is in ingestion/."""
 
+import functools
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
@@ -61,8 +62,10 @@ def _results(
         )
 
 
-def _tables(source: str) -> set[str]:
-    return {c.table for c in contracts_for(source)}
+@functools.cache
+def _tables(source: str) -> frozenset[str]:
+    """A source's raw tables, from its contracts (read once per process, as the asset specs are)."""
+    return frozenset(c.table for c in contracts_for(source))
 
 
 def _only(source: str, streams: dict[str, str], selected: set[str]) -> list[str] | None:
@@ -149,13 +152,13 @@ def extract_sources(
     source. The step is retried (RETRY) only when every failure is a source that did not answer; a retry lands
     the sources that succeeded again, which finds nothing new."""
     selected = {key.path[-1] for key in context.selected_asset_keys}
-    plan = {
-        "crm": lambda: _crm(crm, selected),
-        "erp": lambda: _erp(erp, selected),
-        "logistics": lambda: _logistics(logistics_inbox),
-        "surveys": lambda: _surveys(survey_exports),
-    }
-    jobs = [make() for source, make in plan.items() if _tables(source) & selected]
+    every = [
+        _crm(crm, selected),
+        _erp(erp, selected),
+        _logistics(logistics_inbox),
+        _surveys(survey_exports),
+    ]
+    jobs = [job for job in every if _tables(job.source) & selected]
     warehouse.warehouse_dir.mkdir(parents=True, exist_ok=True)
     try:
         landed = land_sources_in_child(jobs, warehouse.build_path)
