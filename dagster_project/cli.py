@@ -343,15 +343,6 @@ def _ensure_manifest() -> None:
             )
 
 
-def _warm_up_checks() -> None:
-    try:
-        from expectations.runner import warm_up
-
-        warm_up()
-    except Exception:  # the checks import it again themselves and report what fails
-        return
-
-
 def run_pipeline(home: Path, selection: list[str] | None = None) -> Any:
     """Materialize everything (or a selection) through Dagster, in process, with progress lines."""
     _ensure_manifest()
@@ -370,9 +361,6 @@ def run_pipeline(home: Path, selection: list[str] | None = None) -> Any:
     asset_selection = [dg.AssetKey.from_user_string(s) for s in selection] if selection else None
     log_path = home / "warehouse" / "logs" / "last_run.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    # the checks' Great Expectations import (seconds) overlaps the run's start and the extraction, whose
-    # work is done in child processes
-    threading.Thread(target=_warm_up_checks, name="gx-warm-up", daemon=True).start()
     # dbt's own log lines go to the run log; the progress logger writes one line per step to the terminal
     with (
         dg.DagsterInstance.get() as instance,

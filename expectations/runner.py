@@ -146,9 +146,31 @@ _batch_lock = threading.Lock()
 
 
 def warm_up() -> None:
-    """Import Great Expectations and set up its context ahead of the first suite (seconds). The pipeline
-    calls it in a background thread while the sources are extracted, which happens in child processes."""
+    """Import Great Expectations and set up its context ahead of the first suite (seconds)."""
     _batch_definition()
+
+
+_warm_up_started = threading.Event()
+
+
+def warm_up_in_background() -> None:
+    """Start `warm_up` in a daemon thread of this process, once; a failure is left for the first suite to meet.
+
+    The extraction calls it as it hands the sources to their child process and waits: this process is idle then. It
+    used to start with the run, where the import (about 3 s of Python) shared the interpreter lock with Dagster's own
+    start (definitions, the run's storage, its planned events) and delayed the first step by as much (tiny scale: the
+    first step started 8.4-9.7 s after the command, 4.2-4.9 s without; `docs/benchmarks.md`)."""
+    if _warm_up_started.is_set():
+        return
+    _warm_up_started.set()
+
+    def run() -> None:
+        with contextlib.suppress(
+            Exception
+        ):  # the suites import it again themselves and report what fails
+            warm_up()
+
+    threading.Thread(target=run, name="gx-warm-up", daemon=True).start()
 
 
 def _batch_definition() -> Any:

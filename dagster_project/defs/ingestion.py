@@ -16,6 +16,7 @@ from dagster_project.resources import (
     SurveySource,
     WarehouseResource,
 )
+from expectations.runner import warm_up_in_background
 from ingestion.common.contract import ContractError, contracts_for
 from ingestion.common.isolated import Extraction, ExtractionCrashed, land_sources_in_child
 from ingestion.common.landing import LoadResult
@@ -160,6 +161,8 @@ def extract_sources(
     ]
     jobs = [job for job in every if _tables(job.source) & selected]
     warehouse.warehouse_dir.mkdir(parents=True, exist_ok=True)
+    # this process waits for the child meanwhile: the checks that follow import Great Expectations now
+    warm_up_in_background()
     try:
         landed = land_sources_in_child(jobs, warehouse.build_path)
     except ExtractionCrashed as exc:

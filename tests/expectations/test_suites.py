@@ -418,3 +418,15 @@ def test_marts_and_tables_without_load_times_are_validated_whole(
         result = run_suite(suite, db_path=db, history=history, run_id=run_id, incremental=True)
         assert result.passed and result.validated_since is None
         assert result.rows_validated == result.rows
+
+
+def test_the_warm_up_starts_one_thread_and_sets_up_the_context_once() -> None:
+    import threading
+
+    runner.warm_up_in_background()
+    runner.warm_up_in_background()  # the extraction of a second run in the same process: no second thread
+    threads = [t for t in threading.enumerate() if t.name == "gx-warm-up"]
+    assert len(threads) <= 1
+    for t in threads:
+        t.join(timeout=120)
+    assert runner._new_batch_definition.cache_info().currsize == 1
