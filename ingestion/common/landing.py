@@ -109,8 +109,13 @@ def land(
     cursor: tuple[str, str] | None = None,
     dedupe_range: str | None = None,
     in_transaction: bool = False,
+    table_ready: bool = False,
 ) -> LoadResult:
     """Land one batch in one transaction. `cursor` = (stream, value) is stored with it.
+
+    `table_ready` says this connection has landed into this table before, in this load: the load tables and the raw
+    table with the contract's columns exist, so their DDL and the catalog query are skipped (six statements, about
+    10 ms of a small carrier file's 30 ms).
 
     With `in_transaction`, the caller has begun a transaction and commits it (or rolls it back): a
     file landed in chunks is then landed whole or not at all.
@@ -120,18 +125,19 @@ def land(
     only landed rows whose value lies within the batch's range, and DuckDB skips row groups outside
     it (landed in cursor order) instead of scanning the table's hashes on every batch.
     """
-    ensure_meta(conn)
-    conn.execute(contract.duckdb_ddl())
-    existing = {
-        r[0]
-        for r in conn.execute(
-            "select column_name from information_schema.columns "
-            "where table_schema = 'raw' and table_name = ?",
-            [contract.table],
-        ).fetchall()
-    }
-    for alter in contract.duckdb_add_columns(existing):
-        conn.execute(alter)
+    if not table_ready:
+        ensure_meta(conn)
+        conn.execute(contract.duckdb_ddl())
+        existing = {
+            r[0]
+            for r in conn.execute(
+                "select column_name from information_schema.columns "
+                "where table_schema = 'raw' and table_name = ?",
+                [contract.table],
+            ).fetchall()
+        }
+        for alter in contract.duckdb_add_columns(existing):
+            conn.execute(alter)
     now = datetime.now(UTC)
     cols = contract.column_names
     hashed = good.with_columns(
@@ -226,6 +232,16 @@ def land(
             conn.execute("rollback")
         raise
     return result
+
+
+def loaded_files(conn: duckdb.DuckDBPyConnection, source: str, table: str) -> set[str]:
+    """The file keys (name@digest) already landed into `table` from `source`: one query for a folder of files."""
+    ensure_meta(conn)
+    rows = conn.execute(
+        'select distinct source_file from raw._load_log where source = ? and "table" = ?',
+        [source, table],
+    ).fetchall()
+    return {str(r[0]) for r in rows}
 
 
 def file_already_loaded(

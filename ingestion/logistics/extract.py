@@ -18,8 +18,8 @@ from ingestion.common.contract import Contract, ContractError, conform, load_con
 from ingestion.common.landing import (
     LoadResult,
     connect_warehouse,
-    file_already_loaded,
     land,
+    loaded_files,
     new_batch_id,
 )
 from ingestion.common.prefetch import prefetched
@@ -34,10 +34,11 @@ class LogisticsError(RuntimeError):
 
 def pending_files(conn: duckdb.DuckDBPyConnection, folder: Path) -> list[tuple[Path, str]]:
     out = []
+    landed = loaded_files(conn, "logistics", settings.TABLE)
     for path in sorted(folder.glob(settings.FILE_GLOB)):
         digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
         key = f"{path.name}@{digest}"
-        if not file_already_loaded(conn, "logistics", settings.TABLE, key):
+        if key not in landed:
             out.append((path, key))
     return out
 
@@ -66,7 +67,8 @@ def extract(conn: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, LoadResu
     batch = new_batch_id()
     # the next file is read, parsed and conformed (polars) by a thread while this one lands (DuckDB):
     # both release the GIL, so the two overlap; files still land one at a time, in order
-    for key, good, bad, extra in prefetched(_conformed(pending_files(conn, folder), contract)):
+    files = prefetched(_conformed(pending_files(conn, folder), contract))
+    for n, (key, good, bad, extra) in enumerate(files):
         total.add(
             land(
                 conn,
@@ -80,6 +82,7 @@ def extract(conn: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, LoadResu
                 # a re-sent event repeats its event date, so the duplicate check reads only landed rows of the
                 # file's dates (files arrive in date order: DuckDB skips the other row groups)
                 dedupe_range="event_date",
+                table_ready=n > 0,
             )
         )
     return {settings.TABLE: total}

@@ -47,6 +47,19 @@ def test_logistics_quarantine_and_idempotent(tmp_path: Path) -> None:
         )
         again = extract_logistics(conn, inbox)["logistics_tracking_events"]
         assert again.rows_read == 0, "an unchanged file is not read again"
+        # a new file and a re-sent one with a changed line: both are read, each new row lands once
+        (inbox / "ABFS_202503.csv").write_text(
+            HEADER + "ABFS,P3,S3,D1,NS,20250304,1100,ET,Reno,NV,US\n"
+        )
+        (inbox / "SAIA_202503.csv").write_bytes(
+            (
+                HEADER
+                + "SAIA,P2,S2,D1,NS,20250303,1000,CT,Bogotá,IL,US\nSAIA,P2,S2,X1,NS,20250303,1200,CT,Bogotá,IL,US\n"
+            ).encode("cp1252")
+        )
+        later = extract_logistics(conn, inbox)["logistics_tracking_events"]
+        assert (later.rows_read, later.rows_landed, later.rows_duplicate) == (3, 2, 1)
+        assert [f.split("@")[0] for f in later.files] == ["ABFS_202503.csv", "SAIA_202503.csv"]
 
 
 def test_logistics_missing_column_fails_with_file_and_column(tmp_path: Path) -> None:
