@@ -100,6 +100,22 @@ def test_dbt_runs_keep_their_parse_cache_per_warehouse(tmp_path: Path) -> None:
     assert target == tmp_path.resolve() / "warehouse" / "dbt_target"
 
 
+def test_a_parse_cache_written_for_a_project_at_another_path_is_dropped(tmp_path: Path) -> None:
+    from dagster_project.defs.transform import drop_parse_cache_of_another_project
+
+    target = tmp_path / "dbt_target"
+    here, moved = tmp_path / "checkout" / "dbt", tmp_path / "moved" / "dbt"
+    cache = target / "partial_parse.msgpack"
+    assert not drop_parse_cache_of_another_project(target, here)  # no cache yet
+    cache.write_bytes(b"parsed here")
+    assert not drop_parse_cache_of_another_project(target, here) and cache.exists()
+    assert drop_parse_cache_of_another_project(target, moved) and not cache.exists()
+    cache.write_bytes(b"parsed after the move")
+    assert not drop_parse_cache_of_another_project(target, moved) and cache.exists()
+    (target / "parsed_from.txt").unlink()  # a cache from before the marker: its project is unknown
+    assert drop_parse_cache_of_another_project(target, moved) and not cache.exists()
+
+
 @pytest.mark.usefixtures("cqm_env")
 def test_bench_smoke(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """One pipeline run, one baseline run and an incremental run at tiny scale: same marts, reports written."""

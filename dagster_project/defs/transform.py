@@ -81,10 +81,15 @@ def cqm_dbt_assets(
     # statement and cache event, about 30 MB of JSON and 4 s of CPU for a tiny run
     # unit tests check the SQL's logic on fixtures, not the data: they run with the test suite (make test,
     # on DuckDB and PostgreSQL), not again in every run (10 of them cost about 3 s of dbt per run)
+    target = dbt_target_path(warehouse)
+    if drop_parse_cache_of_another_project(target):
+        context.log.info(
+            "dbt's parse cache was written for a dbt project at another path: parsing again"
+        )
     invocation = dbt.cli(
         ["build", "--log-level-file", "info", "--exclude-resource-type", "unit_test"],
         context=context,
-        target_path=dbt_target_path(warehouse),
+        target_path=target,
     )
     tests: list[dict[str, Any]] = []
     try:
@@ -102,6 +107,30 @@ def cqm_dbt_assets(
 def dbt_target_path(warehouse: WarehouseResource) -> Path:
     """dbt's target folder for runs on this warehouse (artifacts of the last run, parse cache)."""
     return warehouse.warehouse_dir / "dbt_target"
+
+
+PARSED_FROM = "parsed_from.txt"
+
+
+def drop_parse_cache_of_another_project(target: Path, project_dir: Path = DBT_DIR) -> bool:
+    """Delete dbt's parse cache in `target` when it was written for a dbt project at another path; True if it did.
+
+    dbt reuses the cache when the project's files are unchanged, but the cache holds absolute paths (a seed's CSV
+    among them): a warehouse built from a checkout that was moved or copied, or from another checkout of the same
+    code, failed its next build on the old path ('No files found that match the pattern .../seeds/x.csv')."""
+    target.mkdir(parents=True, exist_ok=True)
+    marker = target / PARSED_FROM
+    here = str(project_dir.resolve())
+    cache = target / "partial_parse.msgpack"
+    try:
+        before = marker.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        before = here if not cache.exists() else ""
+    dropped = before != here and cache.exists()
+    if dropped:
+        cache.unlink()
+    marker.write_text(here + "\n", encoding="utf-8")
+    return dropped
 
 
 def _test_record(event: dg.AssetCheckResult | dg.AssetCheckEvaluation) -> dict[str, Any]:
