@@ -158,16 +158,15 @@ def warm_up_in_background() -> None:
 
     The extraction calls it as it hands the sources to their child process and waits: this process is idle then. It
     used to start with the run, where the import (about 3 s of Python) shared the interpreter lock with Dagster's own
-    start (definitions, the run's storage, its planned events) and delayed the first step by as much (tiny scale: the
-    first step started 8.4-9.7 s after the command, 4.2-4.9 s without; `docs/benchmarks.md`)."""
+    start (definitions, the run's storage, its planned events) and delayed the run by as much (tiny scale: the run's
+    first event came 8.4-9.7 s after the command, 4.2-4.9 s without; `docs/benchmarks.md`)."""
     if _warm_up_started.is_set():
         return
     _warm_up_started.set()
 
     def run() -> None:
-        with contextlib.suppress(
-            Exception
-        ):  # the suites import it again themselves and report what fails
+        # a failure here is met again by the first suite, which imports it itself and reports it
+        with contextlib.suppress(Exception):
             warm_up()
 
     threading.Thread(target=run, name="gx-warm-up", daemon=True).start()
