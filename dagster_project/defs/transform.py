@@ -123,10 +123,10 @@ def drop_parse_cache_of_another_project(target: Path, project_dir: Path = DBT_DI
     here = str(project_dir.resolve())
     cache = target / "partial_parse.msgpack"
     try:
-        before = marker.read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
-        before = here if not cache.exists() else ""
-    dropped = before != here and cache.exists()
+        before: str | None = marker.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:  # a cache from before the marker: its project is unknown
+        before = None
+    dropped = cache.exists() and before != here
     if dropped:
         cache.unlink()
     marker.write_text(here + "\n", encoding="utf-8")
