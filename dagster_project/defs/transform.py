@@ -1,5 +1,6 @@
 """dbt models as Dagster assets; dbt tests become asset checks. Wiring only: the SQL is in dbt/."""
 
+import importlib
 import os
 import sys
 from collections.abc import Iterator, Mapping, Sequence
@@ -10,16 +11,37 @@ from typing import Any
 
 import dagster as dg
 from dagster import AssetExecutionContext
-from dagster_dbt import (
+from packaging import version
+
+
+def _import_without_dbt_core(module: str) -> None:
+    """Import `module` (dagster-dbt) as if dbt-core were not installed in this process.
+
+    dagster-dbt's import pulls in all of dbt-core (adapters, contracts, hundreds of serialisable classes:
+    2.4 s of a run's start-up on two cores, and of every load of the definitions) only for type aliases and
+    status enums, which it defines itself when dbt-core is absent (its mode for dbt Fusion). Dagster runs dbt
+    in a process of its own and reads its JSON log; nothing here calls dbt-core in this process (see
+    ProjectDbtCli). Later imports of dbt in the same process work as usual: only this import is affected."""
+    if module in sys.modules or "dbt.version" in sys.modules:
+        return
+    sys.modules["dbt.version"] = None  # type: ignore[assignment]  # an import of None raises ImportError
+    try:
+        importlib.import_module(module)
+    finally:
+        del sys.modules["dbt.version"]
+
+
+_import_without_dbt_core("dagster_dbt")
+
+from dagster_dbt import (  # noqa: E402
     DagsterDbtTranslator,
     DagsterDbtTranslatorSettings,
     DbtCliResource,
     DbtProject,
     dbt_assets,
 )
-from packaging import version
 
-from dagster_project.resources import WarehouseResource
+from dagster_project.resources import WarehouseResource  # noqa: E402
 
 DBT_DIR = Path(__file__).resolve().parents[2] / "dbt"
 DBT_PROJECT = DbtProject(project_dir=DBT_DIR, profiles_dir=DBT_DIR)
