@@ -25,6 +25,29 @@ shipment_lines as (
     left join products on shipments.product_key = products.product_key
 ),
 
+-- the delivery line a return line comes back from: the RMA names the delivery (VGBEL), not its line, so the line is
+-- found by product; where a delivery split a product over several lines (one per batch, say) the return's batch
+-- decides, and failing that the first such line, so that a return line is never counted twice
+returned_lines as (
+    select
+        returns.rma_id,
+        returns.rma_item,
+        shipment_lines.shipment_key,
+        shipment_lines.customer_key,
+        shipment_lines.goods_issue_date,
+        shipment_lines.delivered_date,
+        row_number() over (
+            partition by returns.rma_id, returns.rma_item
+            order by
+                case when shipment_lines.batch_id = returns.batch_id then 0 else 1 end,
+                shipment_lines.delivery_line_no
+        ) as match_rank
+    from returns
+    inner join shipment_lines
+        on returns.delivery_id = shipment_lines.delivery_id
+            and returns.product_id = shipment_lines.product_id
+),
+
 batches as (
     select * from {{ ref('dim_batch') }}
 ),
@@ -58,9 +81,10 @@ joined as (
         cast(returns.return_qty as {{ type_double() }}) as return_qty
     from returns
     left join reasons on returns.return_reason_code = reasons.return_reason_code
-    left join shipment_lines
-        on returns.delivery_id = shipment_lines.delivery_id
-            and returns.product_id = shipment_lines.product_id
+    left join returned_lines as shipment_lines
+        on returns.rma_id = shipment_lines.rma_id
+            and returns.rma_item = shipment_lines.rma_item
+            and shipment_lines.match_rank = 1
     left join return_products
         on returns.product_id = return_products.product_id
             and returns.created_date >= return_products.valid_from
