@@ -62,8 +62,8 @@ joined as (
         returns.rma_id,
         returns.rma_item,
         returns.delivery_id,
-        coalesce(shipment_lines.shipment_key, '-1') as shipment_key,
-        coalesce(shipment_lines.customer_key, '-1') as customer_key,
+        coalesce(returned_lines.shipment_key, '-1') as shipment_key,
+        coalesce(returned_lines.customer_key, '-1') as customer_key,
         coalesce(return_products.product_key, '-1') as product_key,
         coalesce(batches.batch_key, '-1') as batch_key,
         returns.customer_number,
@@ -76,15 +76,15 @@ joined as (
         returns.disposition,
         coalesce(returns.disposition = 'REWORK', false) as is_repair,
         returns.created_date as return_date,
-        shipment_lines.goods_issue_date as shipped_date,
-        shipment_lines.delivered_date,
+        returned_lines.goods_issue_date as shipped_date,
+        returned_lines.delivered_date,
         cast(returns.return_qty as {{ type_double() }}) as return_qty
     from returns
     left join reasons on returns.return_reason_code = reasons.return_reason_code
-    left join returned_lines as shipment_lines
-        on returns.rma_id = shipment_lines.rma_id
-            and returns.rma_item = shipment_lines.rma_item
-            and shipment_lines.match_rank = 1
+    left join returned_lines
+        on returns.rma_id = returned_lines.rma_id
+            and returns.rma_item = returned_lines.rma_item
+            and returned_lines.match_rank = 1
     left join return_products
         on returns.product_id = return_products.product_id
             and returns.created_date >= return_products.valid_from
