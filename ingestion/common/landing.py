@@ -96,6 +96,20 @@ def connect_warehouse(path: str | Path) -> duckdb.DuckDBPyConnection:
     )
 
 
+@dataclass
+class FilePart:
+    """One file's conformed rows, for landing several small files in one transaction (`land_files`)."""
+
+    source_file: str  # the load log's key for the file (e.g. name@digest)
+    good: pl.DataFrame
+    quarantined: pl.DataFrame
+    extra_columns: list[str] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        return self.good.height + self.quarantined.height
+
+
 def land(
     conn: duckdb.DuckDBPyConnection,
     contract: Contract,
@@ -125,6 +139,38 @@ def land(
     only landed rows whose value lies within the batch's range, and DuckDB skips row groups outside
     it (landed in cursor order) instead of scanning the table's hashes on every batch.
     """
+    return land_files(
+        conn,
+        contract,
+        [FilePart(source_file, good, quarantined, list(extra_columns or []))],
+        source_label=source_label,
+        batch_id=batch_id,
+        cursor=cursor,
+        dedupe_range=dedupe_range,
+        in_transaction=in_transaction,
+        table_ready=table_ready,
+    )
+
+
+def land_files(
+    conn: duckdb.DuckDBPyConnection,
+    contract: Contract,
+    parts: list[FilePart],
+    *,
+    source_label: str,
+    batch_id: str,
+    cursor: tuple[str, str] | None = None,
+    dedupe_range: str | None = None,
+    in_transaction: bool = False,
+    table_ready: bool = False,
+) -> LoadResult:
+    """Land the rows of one or more files in one transaction, with a load-log row per file (see `land`).
+
+    Several small files land together because a transaction costs about 8 ms of statements whatever its size
+    (144 carrier files of 80 rows: 1.2 s of 1.7 s). A row repeated in a later file of the same call counts as that
+    file's duplicate, as it would if the files landed one after another."""
+    if not parts:
+        raise ValueError("land_files needs at least one file")
     if not table_ready:
         ensure_meta(conn)
         conn.execute(contract.duckdb_ddl())
@@ -140,13 +186,22 @@ def land(
             conn.execute(alter)
     now = datetime.now(UTC)
     cols = contract.column_names
+    single = len(parts) == 1
+    if single:
+        good = parts[0].good
+    else:  # which file a row came from, to count each file's landed rows
+        good = pl.concat(
+            [p.good.with_columns(pl.lit(i, pl.UInt32).alias("_part")) for i, p in enumerate(parts)],
+            how="vertical_relaxed",
+        )
+    bad = [p.quarantined for p in parts if p.quarantined.height]
+    quarantined = pl.concat(bad, how="vertical_relaxed") if bad else parts[0].quarantined
     hashed = good.with_columns(
         pl.concat_str([pl.col(c).cast(pl.Utf8).fill_null("\x00") for c in cols], separator="\x1f")
         .hash(seed=0)
         .cast(pl.Utf8)
         .alias("_record_hash")
     ).unique(subset=["_record_hash"], keep="first", maintain_order=True)
-    in_batch_dupes = good.height - hashed.height
     staged = hashed.with_columns(
         pl.lit(source_label).alias("_source"),
         pl.lit(batch_id).alias("_batch_id"),
@@ -162,7 +217,7 @@ def land(
         "_batch_id",
         "_loaded_at",
     ]
-    staged = staged.select(order)
+    staged = staged.select(order if single else [*order, "_part"])
     quoted = ", ".join(f'"{c}"' for c in order)
     within, params = "", []
     if dedupe_range is not None and staged.height:
@@ -170,18 +225,28 @@ def land(
         if values.null_count() == 0:
             within = f' and r."{dedupe_range}" between ? and ?'
             params = [values.min(), values.max()]
+    insert = (
+        f'insert into raw."{contract.table}" ({quoted}) select {quoted} from _landing_batch b '
+        f'where not exists (select 1 from raw."{contract.table}" r '
+        f"where r._record_hash = b._record_hash{within})"
+    )
     if not in_transaction:
         conn.execute("begin transaction")
     try:
         conn.register("_landing_batch", staged.to_arrow())
-        before = scalar(conn, f'select count(*) from raw."{contract.table}"')
-        conn.execute(
-            f'insert into raw."{contract.table}" ({quoted}) select {quoted} from _landing_batch b '
-            f'where not exists (select 1 from raw."{contract.table}" r '
-            f"where r._record_hash = b._record_hash{within})",
-            params,
-        )
-        after = scalar(conn, f'select count(*) from raw."{contract.table}"')
+        if single:
+            before = scalar(conn, f'select count(*) from raw."{contract.table}"')
+            conn.execute(insert, params)
+            landed = [
+                int(scalar(conn, f'select count(*) from raw."{contract.table}"')) - int(before)
+            ]
+        else:
+            new = conn.execute(insert + " returning _record_hash", params).pl()["_record_hash"]
+            per_part = (
+                staged.filter(pl.col("_record_hash").is_in(new.implode())).group_by("_part").len()
+            )
+            counts = dict(zip(per_part["_part"].to_list(), per_part["len"].to_list(), strict=True))
+            landed = [int(counts.get(i, 0)) for i in range(len(parts))]
         conn.unregister("_landing_batch")
         if quarantined.height:
             q = quarantined.select(
@@ -197,32 +262,34 @@ def land(
             conn.register("_quarantine_batch", q.to_arrow())
             conn.execute("insert into raw._quarantine select * from _quarantine_batch")
             conn.unregister("_quarantine_batch")
-        landed = int(after) - int(before)
-        result = LoadResult(
-            table=contract.table,
-            rows_read=good.height + quarantined.height,
-            rows_landed=landed,
-            rows_duplicate=good.height - landed,
-            rows_quarantined=quarantined.height,
-            files=[source_file],
-            extra_columns=list(extra_columns or []),
-        )
-        del in_batch_dupes
-        conn.execute(
-            "insert into raw._load_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                batch_id,
-                contract.source,
-                contract.table,
-                source_file,
-                result.rows_read,
-                result.rows_landed,
-                result.rows_duplicate,
-                result.rows_quarantined,
-                ",".join(result.extra_columns) or None,
-                now,
-            ],
-        )
+        result = LoadResult(table=contract.table)
+        log = []
+        for part, n in zip(parts, landed, strict=True):
+            one = LoadResult(
+                table=contract.table,
+                rows_read=part.rows,
+                rows_landed=n,
+                rows_duplicate=part.good.height - n,
+                rows_quarantined=part.quarantined.height,
+                files=[part.source_file],
+                extra_columns=list(part.extra_columns),
+            )
+            result.add(one)
+            log.append(
+                [
+                    batch_id,
+                    contract.source,
+                    contract.table,
+                    part.source_file,
+                    one.rows_read,
+                    one.rows_landed,
+                    one.rows_duplicate,
+                    one.rows_quarantined,
+                    ",".join(one.extra_columns) or None,
+                    now,
+                ]
+            )
+        conn.executemany("insert into raw._load_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", log)
         if cursor is not None:
             _set_cursor(conn, contract.source, cursor[0], cursor[1])
         if not in_transaction:

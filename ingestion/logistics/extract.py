@@ -1,7 +1,9 @@
 """Land carrier status event files (EDI 214 flattened to CSV) dropped in a landing folder.
 
 Each file is landed once: the load log keys it by name and content hash, so a re-delivered file
-with new content is read again while an unchanged one is skipped. Files are never modified.
+with new content is read again while an unchanged one is skipped. Files are never modified. Small
+files land together, up to GROUP_ROWS rows per transaction, each with its own load-log row; a file
+that cannot be read stops the load after the files before it have landed.
 """
 
 from __future__ import annotations
@@ -16,9 +18,10 @@ import polars as pl
 
 from ingestion.common.contract import Contract, ContractError, conform, load_contract
 from ingestion.common.landing import (
+    FilePart,
     LoadResult,
     connect_warehouse,
-    land,
+    land_files,
     loaded_files,
     new_batch_id,
 )
@@ -32,6 +35,11 @@ class LogisticsError(RuntimeError):
     pass
 
 
+# files land together until a transaction holds this many rows: a carrier's monthly file at 10 M order lines
+# (about 200,000 events) lands alone, as before; a folder of small daily files lands in a few transactions
+GROUP_ROWS = 50_000
+
+
 def pending_files(conn: duckdb.DuckDBPyConnection, folder: Path) -> list[tuple[Path, str]]:
     out = []
     landed = loaded_files(conn, "logistics", settings.TABLE)
@@ -43,10 +51,8 @@ def pending_files(conn: duckdb.DuckDBPyConnection, folder: Path) -> list[tuple[P
     return out
 
 
-def _conformed(
-    files: list[tuple[Path, str]], contract: Contract
-) -> Iterator[tuple[str, pl.DataFrame, pl.DataFrame, list[str]]]:
-    """(file key, good rows, quarantined rows, extra columns) of each file, in order."""
+def _conformed(files: list[tuple[Path, str]], contract: Contract) -> Iterator[FilePart]:
+    """Each file's good rows, quarantined rows and extra columns, in order."""
     for path, key in files:
         try:
             df = read_csv_text(decode(path.read_bytes()))
@@ -56,7 +62,27 @@ def _conformed(
             ) from exc
         # line numbers in the file: header is line 1
         good, bad, extra = conform(df, contract, source_file=path.name, line_offset=1)
-        yield key, good, bad, extra
+        yield FilePart(key, good, bad, extra)
+
+
+def _grouped(parts: Iterator[FilePart], max_rows: int) -> Iterator[list[FilePart]]:
+    """Consecutive files, in order, in groups of at least `max_rows` rows (the last one smaller). When a file
+    cannot be read, the files read before it are yielded first, then its error is raised."""
+    group: list[FilePart] = []
+    rows = 0
+    try:
+        for part in parts:
+            group.append(part)
+            rows += part.rows
+            if rows >= max_rows:
+                yield group
+                group, rows = [], 0
+    except (LogisticsError, ContractError):
+        if group:
+            yield group
+        raise
+    if group:
+        yield group
 
 
 def extract(conn: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, LoadResult]:
@@ -66,21 +92,18 @@ def extract(conn: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, LoadResu
     total = LoadResult(table=settings.TABLE)
     batch = new_batch_id()
     # the next file is read, parsed and conformed (polars) by a thread while this one lands (DuckDB):
-    # both release the GIL, so the two overlap; files still land one at a time, in order
+    # both release the GIL, so the two overlap; files still land in order
     files = prefetched(_conformed(pending_files(conn, folder), contract))
-    for n, (key, good, bad, extra) in enumerate(files):
+    for n, group in enumerate(_grouped(files, GROUP_ROWS)):
         total.add(
-            land(
+            land_files(
                 conn,
                 contract,
-                good,
-                bad,
+                group,
                 source_label=f"logistics:file {folder}",
                 batch_id=batch,
-                source_file=key,
-                extra_columns=extra,
                 # a re-sent event repeats its event date, so the duplicate check reads only landed rows of the
-                # file's dates (files arrive in date order: DuckDB skips the other row groups)
+                # files' dates (files arrive in date order: DuckDB skips the other row groups)
                 dedupe_range="event_date",
                 table_ready=n > 0,
             )

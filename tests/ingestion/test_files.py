@@ -75,6 +75,87 @@ def test_logistics_missing_column_fails_with_file_and_column(tmp_path: Path) -> 
         extract_logistics(conn, inbox)
 
 
+def test_small_files_land_together_with_a_load_log_row_each(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    row = "ODFL,P1,S1,AF,NS,20250301,0830,ET,Boston,MA,US\n"
+    (inbox / "ODFL_202503.csv").write_text(HEADER + row + row.replace("AF", "X1"))
+    # the same event re-sent in a later file, and a malformed date
+    (inbox / "ODFL_202504.csv").write_text(
+        HEADER + row + "ODFL,P2,S2,D1,NS,2025-04-02,0915,ET,Boston,MA,US\n"
+    )
+    (inbox / "SAIA_202503.csv").write_text(
+        HEADER + "SAIA,P3,S3,D1,NS,20250303,1000,CT,Reno,NV,US\n"
+    )
+    statements: list[str] = []
+    with duckdb.connect(str(tmp_path / "b.duckdb")) as conn:
+        real_execute = conn.execute
+
+        class Recording:
+            """The connection, recording its transactions (duckdb's connection cannot be patched)."""
+
+            def __getattr__(self, name: str) -> object:
+                return getattr(conn, name)
+
+            def execute(self, sql: str, *args: object) -> object:
+                statements.append(sql)
+                return real_execute(sql, *args)
+
+        res = extract_logistics(Recording(), inbox)["logistics_tracking_events"]  # type: ignore[arg-type]
+        assert statements.count("begin transaction") == 1, "three small files, one transaction"
+        assert (res.rows_read, res.rows_landed, res.rows_duplicate, res.rows_quarantined) == (
+            5,
+            3,
+            1,
+            1,
+        )
+        log = conn.execute(
+            "select split_part(source_file, '@', 1), rows_read, rows_landed, rows_duplicate, rows_quarantined "
+            "from raw._load_log order by 1"
+        ).fetchall()
+        assert log == [
+            ("ODFL_202503.csv", 2, 2, 0, 0),
+            ("ODFL_202504.csv", 2, 0, 1, 1),  # its first row is the earlier file's
+            ("SAIA_202503.csv", 1, 1, 0, 0),
+        ]
+        assert extract_logistics(conn, inbox)["logistics_tracking_events"].rows_read == 0
+
+    # a group closes once it holds GROUP_ROWS rows: one file per transaction at 1
+    monkeypatch.setattr("ingestion.logistics.extract.GROUP_ROWS", 1)
+    statements.clear()
+    with duckdb.connect(str(tmp_path / "c.duckdb")) as conn:
+        real_execute = conn.execute
+        res = extract_logistics(Recording(), inbox)["logistics_tracking_events"]  # type: ignore[arg-type]
+        assert statements.count("begin transaction") == 3
+        assert (res.rows_landed, res.rows_duplicate) == (3, 1)
+
+
+def test_a_file_that_cannot_be_read_stops_the_load_after_the_files_before_it(
+    tmp_path: Path,
+) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "ABFS_202503.csv").write_text(
+        HEADER + "ABFS,P1,S1,AF,NS,20250301,0830,ET,Reno,NV,US\n"
+    )
+    (inbox / "ABFS_202504.csv").write_text(
+        HEADER + "ABFS,P2,S2,AF,NS,20250401,0830,ET,Reno,NV,US\n"
+    )
+    (inbox / "ODFL_202503.csv").write_text(
+        HEADER.replace("status_code,", "") + "ODFL,P3,S3,NS,20250301,0830,ET,X,Y,US\n"
+    )
+    with duckdb.connect(str(tmp_path / "b.duckdb")) as conn:
+        with pytest.raises(ContractError, match=r"file ODFL_202503\.csv has no column"):
+            extract_logistics(conn, inbox)
+        landed = conn.execute(
+            "select split_part(source_file, '@', 1) from raw._load_log order by 1"
+        ).fetchall()
+        assert landed == [("ABFS_202503.csv",), ("ABFS_202504.csv",)]
+        assert conn.execute("select count(*) from raw.logistics_tracking_events").fetchone() == (2,)
+
+
 def test_survey_export_timezone_and_three_headers(tiny_sources: Path, tmp_path: Path) -> None:
     text = (tiny_sources / "surveys" / "post_delivery.csv").read_text()
     frame, tz, skipped = read_export(text)
