@@ -210,8 +210,10 @@ def dbt_model_columns(schema: str, table: str) -> dict[str, str]:
     """Column → declared data_type from the model's YAML beside its SQL (empty if none)."""
     import yaml
 
+    from ingestion.common.contract import SAFE_LOADER
+
     for path in (DBT_MODELS_DIR / schema).glob(f"{table}.yml"):
-        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
         for model in doc.get("models", []):
             if model.get("name") == table:
                 return {
