@@ -109,7 +109,15 @@ def cqm_dbt_assets(
             "dbt's parse cache was written for a dbt project at another path: parsing again"
         )
     invocation = dbt.cli(
-        ["build", "--log-level-file", "info", "--log-format-file", "text", "--exclude-resource-type", "unit_test"],
+        [
+            "build",
+            "--log-level-file",
+            "info",
+            "--log-format-file",
+            "text",
+            "--exclude-resource-type",
+            "unit_test",
+        ],
         context=context,
         target_path=target,
     )
