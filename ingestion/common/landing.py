@@ -234,6 +234,8 @@ def land_files(
         conn.execute("begin transaction")
     try:
         conn.register("_landing_batch", staged.to_arrow())
+        # one file (every ERP chunk, CRM page, large carrier file): landed = the table's count after minus before;
+        # several: the inserted rows' hashes tell which file each came from
         if single:
             before = scalar(conn, f'select count(*) from raw."{contract.table}"')
             conn.execute(insert, params)

@@ -89,22 +89,12 @@ def test_small_files_land_together_with_a_load_log_row_each(
     (inbox / "SAIA_202503.csv").write_text(
         HEADER + "SAIA,P3,S3,D1,NS,20250303,1000,CT,Reno,NV,US\n"
     )
-    statements: list[str] = []
     with duckdb.connect(str(tmp_path / "b.duckdb")) as conn:
-        real_execute = conn.execute
-
-        class Recording:
-            """The connection, recording its transactions (duckdb's connection cannot be patched)."""
-
-            def __getattr__(self, name: str) -> object:
-                return getattr(conn, name)
-
-            def execute(self, sql: str, *args: object) -> object:
-                statements.append(sql)
-                return real_execute(sql, *args)
-
-        res = extract_logistics(Recording(), inbox)["logistics_tracking_events"]  # type: ignore[arg-type]
-        assert statements.count("begin transaction") == 1, "three small files, one transaction"
+        recording = _Recording(conn)
+        res = extract_logistics(recording, inbox)["logistics_tracking_events"]  # type: ignore[arg-type]
+        assert recording.statements.count("begin transaction") == 1, (
+            "three small files, one transaction"
+        )
         assert (res.rows_read, res.rows_landed, res.rows_duplicate, res.rows_quarantined) == (
             5,
             3,
@@ -124,12 +114,26 @@ def test_small_files_land_together_with_a_load_log_row_each(
 
     # a group closes once it holds GROUP_ROWS rows: one file per transaction at 1
     monkeypatch.setattr("ingestion.logistics.extract.GROUP_ROWS", 1)
-    statements.clear()
     with duckdb.connect(str(tmp_path / "c.duckdb")) as conn:
-        real_execute = conn.execute
-        res = extract_logistics(Recording(), inbox)["logistics_tracking_events"]  # type: ignore[arg-type]
-        assert statements.count("begin transaction") == 3
+        recording = _Recording(conn)
+        res = extract_logistics(recording, inbox)["logistics_tracking_events"]  # type: ignore[arg-type]
+        assert recording.statements.count("begin transaction") == 3
         assert (res.rows_landed, res.rows_duplicate) == (3, 1)
+
+
+class _Recording:
+    """A connection that records the statements it executes (duckdb's connection cannot be patched)."""
+
+    def __init__(self, conn: duckdb.DuckDBPyConnection) -> None:
+        self.conn = conn
+        self.statements: list[str] = []
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.conn, name)
+
+    def execute(self, sql: str, *args: object) -> object:
+        self.statements.append(sql)
+        return self.conn.execute(sql, *args)
 
 
 def test_a_file_that_cannot_be_read_stops_the_load_after_the_files_before_it(
