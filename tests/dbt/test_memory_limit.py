@@ -23,3 +23,7 @@ def test_dbt_connection_memory_limit_is_bounded_unless_set(
     assert str(reported_memory_limit("1GB")) in _dbt_memory_limit(
         tmp_path / "b", {"CQM_DUCKDB_MEMORY_LIMIT": "1GB"}
     )
+    # -1 is DuckDB's own default, 80 % of RAM; as a per-cursor SET it lifted the limit altogether
+    assert str(reported_memory_limit("-1")) in _dbt_memory_limit(
+        tmp_path / "c", {"CQM_DUCKDB_MEMORY_LIMIT": "-1"}
+    )
