@@ -34,6 +34,7 @@ def default_base_dir() -> str:
 class PooledSqliteEventLogStorage(SqliteEventLogStorage):
     def __init__(self, base_dir: str | None = None, inst_data: ConfigurableClassData | None = None):
         self._engines: dict[str, Engine] = {}
+        self._tables: set[str] = set()
         super().__init__(base_dir or default_base_dir(), inst_data)
 
     @classmethod
@@ -66,6 +67,19 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
                 self._initialized_dbs.add(shard)
             with engine.connect() as conn, conn.begin():
                 yield conn
+
+    def has_table(self, table_name: str) -> bool:
+        """Whether the index shard has this table. Dagster asks with every asset check evaluation and every tagged
+        asset event, and its own answer builds a new engine and connection each time (0.4-2 ms, for each of a tiny
+        run's 300 checks). A table, once there, stays for the life of the instance (`wipe` empties the index
+        shard's tables, it does not drop them), so a yes is kept."""
+        if table_name in self._tables:
+            return True
+        # Dagster's own lookup: Dagster asks inside an open connection (`_connect` holds the storage's lock)
+        present = super().has_table(table_name)
+        if present:
+            self._tables.add(table_name)
+        return present
 
     def dispose(self) -> None:
         with self._db_lock:

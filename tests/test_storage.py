@@ -97,3 +97,17 @@ def test_an_earlier_generated_yaml_is_upgraded_and_an_edited_one_left_alone(
     mine = _DAGSTER_YAML_BASE + "run_monitoring:\n  enabled: true\n"
     (edited / "warehouse" / "dagster" / "dagster.yaml").write_text(mine, encoding="utf-8")
     assert (_dagster_home(edited) / "dagster.yaml").read_text(encoding="utf-8") == mine
+
+
+def test_the_table_lookup_answers_as_dagsters_own_also_after_a_wipe(dagster_home: Path) -> None:
+    with dg.DagsterInstance.get() as instance:
+        storage = instance.event_log_storage
+        assert isinstance(storage, PooledSqliteEventLogStorage)
+        plain = SqliteEventLogStorage(str(dagster_home / "history" / "runs"))
+        tables = ("asset_check_executions", "asset_event_tags", "no_such_table")
+        for _ in range(2):  # the second time from the kept answers
+            assert [storage.has_table(t) for t in tables] == [plain.has_table(t) for t in tables]
+        assert storage.has_table("asset_check_executions")
+        storage.wipe()  # empties the index shard's tables, keeps them
+        assert [storage.has_table(t) for t in tables] == [plain.has_table(t) for t in tables]
+        plain.dispose()
