@@ -188,11 +188,23 @@ def _new_batch_definition() -> Any:
     # GX fingerprints every pandas batch under HASH_THRESHOLD bytes (1 GB, counted shallow: every chunk) by
     # hashing all its values, a batch marker nothing here reads; it was about 30 % of validating a chunk
     pandas_engine.HASH_THRESHOLD = 0
+    # GX turns an expectation's class name into its type name with two regular expressions every time it builds
+    # the expectation's configuration, several times per expectation and chunk: a fifth of validating the
+    # reporting suites at tiny scale (1.58 -> 1.28 s). A class keeps its name, so the answers are kept
+    _cache_gx_type_names()
     ctx = gx.get_context(mode="ephemeral")
     ctx.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
     ds = ctx.data_sources.add_pandas("cqm_pandas")
     asset = ds.add_dataframe_asset(name="chunk")
     return asset.add_batch_definition_whole_dataframe("whole_chunk")
+
+
+def _cache_gx_type_names() -> None:
+    import great_expectations.expectations.expectation as gx_expectation
+
+    name = gx_expectation.camel_to_snake
+    if not hasattr(name, "cache_info"):
+        gx_expectation.camel_to_snake = cache(name)
 
 
 def _validate(frame: Any, expectations: list[Any], key: list[str] | None = None) -> list[Any]:

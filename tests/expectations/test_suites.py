@@ -430,3 +430,16 @@ def test_the_warm_up_starts_one_thread_and_sets_up_the_context_once() -> None:
     for t in threads:
         t.join(timeout=120)
     assert runner._new_batch_definition.cache_info().currsize == 1
+
+
+def test_gx_type_names_are_cached_once_gx_is_set_up() -> None:
+    import great_expectations.expectations as gxe
+    import great_expectations.expectations.expectation as gx_expectation
+
+    runner.warm_up()
+    runner._cache_gx_type_names()  # a second call keeps the one cache
+    name = gx_expectation.camel_to_snake
+    assert not hasattr(name.__wrapped__, "cache_info")  # type: ignore[attr-defined]
+    config = gxe.ExpectColumnValuesToNotBeNull(column="x").configuration
+    assert config.type == "expect_column_values_to_not_be_null"
+    assert name.cache_info().hits + name.cache_info().misses > 0  # type: ignore[attr-defined]
