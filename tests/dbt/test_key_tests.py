@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -17,36 +18,34 @@ COMPOUND = "unique_and_not_null_stg_erp__batches_product_id__batch_id"
 SINGLE = "unique_and_not_null_stg_erp__materials_product_id"
 
 
-def _key_tests() -> dict[str, dict[str, object]]:
+def _tests() -> list[dict[str, Any]]:
     manifest = json.loads((DBT_DIR / "target" / "manifest.json").read_text(encoding="utf-8"))
-    return {
-        n["name"]: n
-        for n in manifest["nodes"].values()
-        if (n.get("test_metadata") or {}).get("name") == "unique_and_not_null"
-    }
+    return [n for n in manifest["nodes"].values() if n["resource_type"] == "test"]
+
+
+def _kind(test: dict[str, Any]) -> str | None:
+    return (test.get("test_metadata") or {}).get("name")
+
+
+def _key_tests() -> dict[str, dict[str, Any]]:
+    return {n["name"]: n for n in _tests() if _kind(n) == "unique_and_not_null"}
 
 
 def test_no_key_is_tested_twice() -> None:
-    manifest = json.loads((DBT_DIR / "target" / "manifest.json").read_text(encoding="utf-8"))
-    tests = [n for n in manifest["nodes"].values() if n["resource_type"] == "test"]
+    keys = _key_tests()
+    assert {COMPOUND, SINGLE} <= set(keys)
     keyed = {
-        (n["attached_node"], n["column_name"])
-        for n in tests
-        if (n.get("test_metadata") or {}).get("name") == "unique_and_not_null" and n["column_name"]
+        (n["attached_node"], column)
+        for n in keys.values()
+        for column in n["test_metadata"]["kwargs"].get("columns") or [n["column_name"]]
     }
-    for n in tests:
-        meta = n.get("test_metadata") or {}
-        if meta.get("name") == "unique_and_not_null" and not n["column_name"]:
-            keyed |= {(n["attached_node"], c) for c in meta["kwargs"]["columns"]}
     # a unique or not-null test beside unique_and_not_null on the same column runs a rule twice
     doubled = sorted(
         n["name"]
-        for n in tests
-        if (n.get("test_metadata") or {}).get("name") in ("unique", "not_null")
-        and (n["attached_node"], n["column_name"]) in keyed
+        for n in _tests()
+        if _kind(n) in ("unique", "not_null") and (n["attached_node"], n["column_name"]) in keyed
     )
     assert not doubled, doubled
-    assert {COMPOUND, SINGLE} <= set(_key_tests())
 
 
 def _plant(conn: duckdb.DuckDBPyConnection, view: str, missing: str) -> None:
