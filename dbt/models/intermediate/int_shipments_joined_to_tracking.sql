@@ -59,6 +59,23 @@ events as (
     {% endif %}
 ),
 
+-- every load of the events (a landed file of a load batch), ranked by load time, ties broken by batch id. A
+-- delivery keeps the rank of its latest load, a number, and takes that load's batch from here: the max of a text
+-- of time and batch over 30 M events held a string per delivery outside DuckDB's memory limit (1.9 GiB more at
+-- 10 M order lines, and a third slower; docs/benchmarks.md)
+loads as (
+    select
+        distinct_loads._loaded_at,
+        distinct_loads._batch_id,
+        row_number() over (order by distinct_loads._loaded_at, distinct_loads._batch_id) as load_rank
+    from (
+        select distinct
+            events._loaded_at,
+            events._batch_id
+        from events
+    ) as distinct_loads
+),
+
 milestones as (
     select
         events.delivery_id,
@@ -68,10 +85,11 @@ milestones as (
         min(case when statuses.is_delivered then events.event_at end) as delivered_at,
         min(case when statuses.is_delivered then cast(events.event_local_at as date) end) as delivered_local_date,
         count(*) as event_count,
-        -- the batch of the latest event landed (ties broken by batch id, so the choice is stable)
-        max(events._loaded_at || '|' || events._batch_id) as latest_event_load
+        -- the latest load of the delivery's events (an event without a load time or batch has no rank)
+        max(loads.load_rank) as latest_load_rank
     from events
     left join statuses on events.status_code = statuses.status_code
+    left join loads on events._loaded_at = loads._loaded_at and events._batch_id = loads._batch_id
     group by events.delivery_id
 ),
 
@@ -98,11 +116,12 @@ joined as (
         coalesce(milestones.event_count, 0) as event_count,
         deliveries._batch_id as delivery_batch_id,
         order_items._batch_id as order_item_batch_id,
-        split_part(milestones.latest_event_load, '|', 2) as events_batch_id
+        latest_load._batch_id as events_batch_id
     from deliveries
     left join order_items
         on deliveries.order_id = order_items.order_id and deliveries.order_line_no = order_items.order_line_no
     left join milestones on deliveries.delivery_id = milestones.delivery_id
+    left join loads as latest_load on milestones.latest_load_rank = latest_load.load_rank
 )
 
 select * from joined
