@@ -66,6 +66,9 @@ def _column_expr(name: str, dtype: str) -> str:
 def checksums(db: Path, schemas: tuple[str, ...] = ("marts", "reporting")) -> Checksums:
     out: Checksums = {}
     with duckdb.connect(str(db), read_only=True) as conn:
+        # DuckDB draws a progress bar for a query that runs over two seconds, into a log file too: not among the
+        # bench's lines
+        conn.execute("set enable_progress_bar = false")
         catalog = str(conn.execute("select current_database()").fetchone()[0])  # type: ignore[index]
         tables = conn.execute(
             "select table_schema, table_name from information_schema.tables "
